@@ -1,0 +1,249 @@
+"""Read a document from disk and clean it into body blocks under their section headings.
+
+Cleaning keeps the text of Markdown links, drops escaping backslashes, removes page
+numbers and repeated running headers, and re-joins paragraphs cut by a page break.
+Title and byline become metadata. Every character of the cleaned text maps back to
+the original file through ``Document.offsets``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import InputError
+from .types import Block, Document, OffsetMap
+
+TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
+MARKDOWN_SUFFIXES = {".md", ".markdown"}
+HEADING_MAX_WORDS = 20
+
+_TERMINAL = re.compile(r"""[.!?:;]["'’”)\]]*$""")
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+")
+_PAGE_NUMBER = re.compile(r"^\s*(?:page\s+)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?\s*$", re.I)
+_LINK = re.compile(r"(!?)\[((?:[^\[\]\\]|\\.)*)\]\((?:[^()\s]|\([^()\s]*\))*\)")
+_ESCAPE = re.compile(r"\\(?=[\\`*_{}\[\]()#+\-.!|<>])")
+_EMPHASIS = re.compile(r"(\*\*|__|\*)(?=\S)(.+?)(?<=\S)\1")
+_SPACES = re.compile(r"\s+")
+
+
+@dataclass
+class _RawBlock:
+    start: int  # offsets of the block's text in the original file
+    end: int
+    kind: str  # paragraph, item or heading
+    lines: int = 1
+
+
+def read_text(path: Path) -> str:
+    """Decode a text file: UTF-8 first, otherwise the detected encoding."""
+    try:
+        data = path.read_bytes()
+    except IsADirectoryError:
+        raise InputError(f"{path}: is a directory, not a document; name the files inside it or the folder itself") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be read ({exc.strerror}); check the path and its permissions") from None
+    if not data.strip():
+        raise InputError(f"{path}: the file is empty; give a document with text in it")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    if b"\x00" in data[:8192] or not _mostly_text(data[:8192]):
+        raise InputError(f"{path}: looks like a binary file, not text; convert it to .txt or .md first")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    if best is None:
+        raise InputError(f"{path}: the text encoding could not be detected; re-save the file as UTF-8")
+    return str(best)
+
+
+def _mostly_text(sample: bytes) -> bool:
+    control = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
+    return control <= len(sample) * 0.01
+
+
+def ingest(path: str | Path, doc_id: str | None = None) -> Document:
+    """Read and clean the document at ``path``."""
+    path = Path(path)
+    if path.suffix.lower() not in TEXT_SUFFIXES:
+        raise InputError(
+            f"{path}: unsupported file type '{path.suffix or '(none)'}'; argmine reads "
+            + ", ".join(sorted(TEXT_SUFFIXES))
+        )
+    text = read_text(path)
+    document = parse(text, doc_id or path.stem, str(path), markdown=path.suffix.lower() in MARKDOWN_SUFFIXES)
+    if not document.blocks:
+        raise InputError(f"{path}: no body text found (only headings or whitespace); give a document with sentences")
+    return document
+
+
+def parse(text: str, doc_id: str = "doc", path: str = "<text>", markdown: bool = False) -> Document:
+    """Clean ``text`` into a Document (body blocks, sections, title, byline)."""
+    raw = _raw_blocks(text, markdown)
+    raw = _join_page_breaks(text, raw)
+    title, byline, body = _front_matter(text, raw)
+
+    pieces: list[tuple[int, int, int]] = []
+    out: list[str] = []
+    blocks: list[Block] = []
+    sections: list[str] = []
+    section = ""
+    length = 0
+    for block in body:
+        cleaned, block_pieces = _clean(text, block.start, block.end, markdown)
+        if not cleaned:
+            continue
+        if block.kind == "heading":
+            section = cleaned
+            sections.append(section)
+            continue
+        if blocks:
+            out.append("\n\n")
+            length += 2
+        pieces.extend((length + c, o, n) for c, o, n in block_pieces)
+        out.append(cleaned)
+        blocks.append(Block(length, length + len(cleaned), section, block.kind))
+        length += len(cleaned)
+    return Document(
+        doc_id=doc_id,
+        path=path,
+        text="".join(out),
+        blocks=blocks,
+        title=_clean(text, title.start, title.end, markdown)[0] if title else "",
+        byline=" ".join(_clean(text, b.start, b.end, markdown)[0] for b in byline),
+        sections=sections,
+        offsets=OffsetMap(pieces),
+    )
+
+
+def _raw_blocks(text: str, markdown: bool) -> list[_RawBlock]:
+    """Split into blocks at blank lines; Markdown headings and list items start blocks of their own."""
+    lines = []
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        lines.append((pos, pos + len(line.rstrip("\r\n")), line.strip()))
+        pos += len(line)
+    repeated = _running_lines(lines)
+
+    blocks: list[_RawBlock] = []
+    current: _RawBlock | None = None
+    for start, end, stripped in lines:
+        if not stripped or "\f" in text[start:end] or _PAGE_NUMBER.match(stripped) or stripped in repeated:
+            current = None
+            continue
+        heading = _MD_HEADING.match(stripped) if markdown else None
+        item = _LIST_ITEM.match(text[start:end])
+        if heading:
+            lead = text.index(heading.group(2), start) if heading.group(2) else end
+            blocks.append(_RawBlock(lead, lead + len(heading.group(2)), "heading"))
+            current = None
+        elif item:
+            current = _RawBlock(start + item.end(), end, "item")
+            blocks.append(current)
+        elif current is not None:
+            current.end = end
+            current.lines += 1
+        else:
+            current = _RawBlock(start, end, "paragraph")
+            blocks.append(current)
+    if not markdown:
+        for block in blocks:
+            if block.kind == "paragraph" and _looks_like_heading(text[block.start : block.end], block.lines):
+                block.kind = "heading"
+    return blocks
+
+
+def _running_lines(lines) -> set[str]:
+    """Short lines repeated three or more times: running headers and footers."""
+    counts = Counter(s for _, _, s in lines if s and len(s) <= 80 and not _LIST_ITEM.match(s))
+    return {s for s, n in counts.items() if n >= 3 and not _MD_HEADING.match(s)}
+
+
+def _looks_like_heading(block: str, lines: int) -> bool:
+    stripped = block.strip()
+    return (
+        lines == 1
+        and len(stripped.split()) <= HEADING_MAX_WORDS
+        and not _TERMINAL.search(stripped)
+        and not stripped[0].islower()
+    )
+
+
+def _join_page_breaks(text: str, blocks: list[_RawBlock]) -> list[_RawBlock]:
+    """Re-join a paragraph that a page break cut: it lacks final punctuation, or the next starts in lower case."""
+    joined: list[_RawBlock] = []
+    for block in blocks:
+        prev = joined[-1] if joined else None
+        if prev is not None and prev.kind in ("paragraph", "item") and _continues(text, prev, block):
+            prev.end = block.end
+            prev.lines += block.lines
+            continue
+        joined.append(block)
+    return joined
+
+
+def _continues(text: str, prev: _RawBlock, block: _RawBlock) -> bool:
+    head = text[block.start : block.end].lstrip()
+    if not head:
+        return False
+    if head[0].islower() and block.kind != "item":
+        return True
+    if block.kind != "paragraph" or _TERMINAL.search(text[prev.start : prev.end].rstrip()):
+        return False
+    # An unpunctuated short first line after a paragraph is a heading, not a continuation.
+    return not (block.lines == 1 and _looks_like_heading(head, 1) and len(head.split()) < 4)
+
+
+def _front_matter(text: str, blocks: list[_RawBlock]):
+    """Title: the first block when it reads like a heading. Byline: short unpunctuated or '|' lines after it."""
+    if not blocks or blocks[0].kind != "heading":
+        return None, [], blocks
+    title, rest = blocks[0], blocks[1:]
+    byline = []
+    while rest and rest[0].kind == "paragraph":
+        line = _SPACES.sub(" ", text[rest[0].start : rest[0].end]).strip()
+        if len(line.split()) > 25 or not ("|" in line or line.lower().startswith(("by ", "updated ")) or not _TERMINAL.search(line)):
+            break
+        byline.append(rest.pop(0))
+    return title, byline, rest
+
+
+def _clean(text: str, start: int, end: int, markdown: bool) -> tuple[str, list[tuple[int, int, int]]]:
+    """Clean text[start:end]; return it with its (clean_start, orig_start, length) pieces."""
+    segment = text[start:end]
+    deleted: list[tuple[int, int]] = []
+    for m in _LINK.finditer(segment):
+        if m.group(1):  # an image: drop it whole
+            deleted.append((m.start(), m.end()))
+        else:
+            deleted.append((m.start(), m.start(2)))
+            deleted.append((m.end(2), m.end()))
+    deleted.extend((m.start(), m.start() + 1) for m in _ESCAPE.finditer(segment))
+    if markdown:
+        for m in _EMPHASIS.finditer(segment):
+            deleted.append((m.start(1), m.end(1)))
+            deleted.append((m.end(2), m.end()))
+    for m in _SPACES.finditer(segment):
+        keep = 0 if m.start() == 0 or m.end() == len(segment) else 1
+        deleted.append((m.start() + keep, m.end()))
+
+    pieces = []
+    out = []
+    pos = 0
+    length = 0
+    for a, b in sorted(deleted) + [(len(segment), len(segment))]:
+        if a > pos:
+            chunk = segment[pos:a]
+            out.append(chunk)
+            pieces.append((length, start + pos, len(chunk)))
+            length += len(chunk)
+        pos = max(pos, b)
+    cleaned = "".join(out)
+    return _SPACES.sub(" ", cleaned) if "\n" in cleaned or "\t" in cleaned else cleaned, pieces

@@ -1,0 +1,99 @@
+"""Split a cleaned Document into sentences with spaCy.
+
+The pipeline (config/segmenter.cfg) is spaCy's rule-based sentencizer plus the
+registered ``argmine_boundaries`` component, which repairs its abbreviation errors.
+Each block (paragraph or list item) is segmented on its own, so no sentence crosses
+a paragraph, and offsets index the cleaned text: ``text[start:end] == sentence``.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .types import Document, Sentence
+
+
+@Language.factory(
+    "argmine_boundaries",
+    default_config={"no_split_after": [], "split_after_before_function_word": []},
+)
+def make_boundaries(nlp, name, no_split_after, split_after_before_function_word):
+    return AbbreviationBoundaries(no_split_after, split_after_before_function_word)
+
+
+class AbbreviationBoundaries:
+    """Repair sentencizer boundaries around abbreviations.
+
+    - no sentence starts with a lower-case word ("et seq.) and other ...");
+    - no sentence starts with a number right after an abbreviation ("H.Res. 971"),
+      nor after a dotted abbreviation the tokenizer splits ("H.Con. Res.");
+    - no split after a listed abbreviation ("approx. Tom");
+    - a split after a listed abbreviation token that the tokenizer keeps whole
+      ("U.S.", "etc.") when a capitalised function word follows ("in the U.S. The ...").
+    """
+
+    def __init__(self, no_split_after, split_after_before_function_word):
+        self.no_split = {a.rstrip(".") for a in no_split_after}
+        self.split_before_function_word = set(split_after_before_function_word)
+
+    def __call__(self, doc: Doc) -> Doc:
+        for token in doc[2:]:
+            prev = doc[token.i - 1]
+            if token.is_sent_start:
+                word = doc[token.i - 2]
+                after_abbreviation = prev.text == "." and not word.whitespace_ and word.text[-1].isalpha()
+                if token.text[0].islower() or (
+                    after_abbreviation
+                    and (token.text[0].isdigit() or "." in word.text or word.text in self.no_split)
+                ):
+                    token.is_sent_start = False
+            elif prev.text in self.split_before_function_word and token.is_title and token.is_stop:
+                token.is_sent_start = True
+        return doc
+
+
+@lru_cache(maxsize=1)
+def load_segmenter() -> Language:
+    """The spaCy pipeline built from config/segmenter.cfg."""
+    from spacy import util
+
+    text = resources.files("argmine").joinpath("config/segmenter.cfg").read_text(encoding="utf-8")
+    config = util.load_config_from_str(text)
+    return util.load_model_from_config(config, auto_fill=True, validate=True)
+
+
+def segment(document: Document) -> list[Sentence]:
+    """Sentences of ``document`` in order, ``sent_id`` from 1."""
+    nlp = load_segmenter()
+    sentences: list[Sentence] = []
+    texts = (document.text[b.start : b.end] for b in document.blocks)
+    for block, doc in zip(document.blocks, nlp.pipe(texts)):
+        for sent in doc.sents:
+            start, end = _trim(doc.text, sent.start_char, sent.end_char)
+            if start < end:
+                sentences.append(
+                    Sentence(
+                        doc_id=document.doc_id,
+                        sent_id=len(sentences) + 1,
+                        start=block.start + start,
+                        end=block.start + end,
+                        section=block.section,
+                        text=doc.text[start:end],
+                    )
+                )
+    n = max(len(sentences) - 1, 1)
+    for s in sentences:
+        s.position = (s.sent_id - 1) / n
+    return sentences
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
