@@ -1,0 +1,325 @@
+"""Sentence classifiers for every axis of the label scheme, behind one interface.
+
+A classifier name (``rules``, ``tfidf-lr``) builds one scikit-learn estimator per axis;
+each takes a DataFrame with ``text``, ``section`` and ``position`` columns. A ``Model``
+holds the estimators of all axes with their metadata and is saved with skops, which
+loads only the types listed in ``TRUSTED_TYPES``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Callable, Iterable
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, ClassifierMixin
+
+from .errors import ModelError
+from .scheme import Scheme, load_scheme
+
+MODEL_FORMAT = "argmine-model"
+MODEL_FORMAT_VERSION = 1
+NO_HEADING = "(no heading)"
+
+
+def features(rows: pd.DataFrame | Iterable) -> pd.DataFrame:
+    """The classifier input: text, section heading and relative position of each sentence."""
+    if not isinstance(rows, pd.DataFrame):
+        rows = pd.DataFrame([{"text": s.text, "section": s.section, "position": s.position} for s in rows])
+    frame = rows[["text", "section", "position"]].copy()
+    frame["section"] = frame["section"].fillna("").replace("", NO_HEADING)
+    frame["position"] = frame["position"].astype(float)
+    return frame
+
+
+class RuleClassifier(ClassifierMixin, BaseEstimator):
+    """Cue phrases and section-heading cues from the label scheme; fitting learns nothing from data.
+
+    A label's score is the count of its cues in the sentence (``weights`` scale it per label)
+    plus ``heading_weight`` when a heading cue matches the section; the axis's ``rules_fallback``
+    label starts at ``default_score``. Scores become probabilities by a softmax.
+    """
+
+    def __init__(self, axis="role", scheme_path=None, weights=None, heading_weight=0.75, default_score=0.9, temperature=1.5):
+        self.axis = axis
+        self.scheme_path = scheme_path
+        self.weights = weights
+        self.heading_weight = heading_weight
+        self.default_score = default_score
+        self.temperature = temperature
+
+    def fit(self, X, y=None):
+        axis = load_scheme(self.scheme_path).axis(self.axis)
+        self.classes_ = np.array(axis.names)
+        self.default_ = axis.rules_fallback
+        self.cues_ = {label.name: list(label.cues) for label in axis.labels}
+        self.heading_cues_ = {label.name: list(label.heading_cues) for label in axis.labels}
+        return self
+
+    def decision_function(self, X) -> np.ndarray:
+        X = features(X)
+        weights = self.weights or {}
+        scores = np.zeros((len(X), len(self.classes_)))
+        for j, label in enumerate(self.classes_):
+            text_hits = _count(self.cues_[label], X["text"])
+            head_hits = _count(self.heading_cues_[label], X["section"]) > 0
+            scores[:, j] = weights.get(label, 1.0) * text_hits + self.heading_weight * head_hits
+            if label == self.default_:
+                scores[:, j] += self.default_score
+        return scores
+
+    def predict_proba(self, X) -> np.ndarray:
+        scores = self.decision_function(X) * self.temperature
+        scores -= scores.max(axis=1, keepdims=True)
+        exp = np.exp(scores)
+        return exp / exp.sum(axis=1, keepdims=True)
+
+    def predict(self, X) -> np.ndarray:
+        return self.classes_[self.predict_proba(X).argmax(axis=1)]
+
+
+def _count(cues: list[str], texts: pd.Series) -> np.ndarray:
+    if not cues:
+        return np.zeros(len(texts))
+    pattern = r"(?<![\w-])(?:" + "|".join(re.escape(c) for c in sorted(cues, key=len, reverse=True)) + ")"
+    return texts.str.count(re.compile(pattern, re.IGNORECASE)).to_numpy(dtype=float)
+
+
+def _rules(axis: str) -> BaseEstimator:
+    # Prescription wins (guidelines, role rule 1); method statements decide level none.
+    weights = {"role": {"recommendation": 2.5, "none": 0.5}, "level": {"none": 3.0}}.get(axis)
+    return RuleClassifier(axis=axis, weights=weights)
+
+
+def _tfidf_lr(axis: str) -> BaseEstimator:
+    from sklearn.compose import ColumnTransformer
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+
+    columns = ColumnTransformer(
+        [
+            ("words", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True), "text"),
+            ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2), "text"),
+            ("heading", TfidfVectorizer(), "section"),
+            ("position", "passthrough", ["position"]),
+        ]
+    )
+    return Pipeline(
+        [
+            ("features", columns),
+            ("classifier", CalibratedLogisticRegression()),
+        ]
+    )
+
+
+class CalibratedLogisticRegression(ClassifierMixin, BaseEstimator):
+    """Logistic regression whose probabilities are calibrated by cross-validation (sigmoid).
+
+    Uses as many calibration folds as the rarest label allows (at most ``cv``); with a label
+    seen only once it falls back to the uncalibrated regression.
+    """
+
+    def __init__(self, C=4.0, cv=3):
+        self.C = C
+        self.cv = cv
+
+    def fit(self, X, y):
+        from sklearn.calibration import CalibratedClassifierCV
+        from sklearn.linear_model import LogisticRegression
+
+        y = np.asarray(y)
+        base = LogisticRegression(C=self.C, class_weight="balanced", max_iter=5000)
+        folds = min(self.cv, int(np.unique(y, return_counts=True)[1].min()))
+        self.estimator_ = CalibratedClassifierCV(base, method="sigmoid", cv=folds) if folds >= 2 else base
+        self.estimator_.fit(X, y)
+        self.classes_ = self.estimator_.classes_
+        return self
+
+    def predict_proba(self, X):
+        return self.estimator_.predict_proba(X)
+
+    def predict(self, X):
+        return self.classes_[self.predict_proba(X).argmax(axis=1)]
+
+
+CLASSIFIERS: dict[str, Callable[[str], BaseEstimator]] = {"rules": _rules, "tfidf-lr": _tfidf_lr}
+
+# The only types a model file may contain beyond skops' defaults.
+TRUSTED_TYPES = [
+    "argmine.classify.RuleClassifier",
+    "argmine.classify.CalibratedLogisticRegression",
+    "sklearn.calibration.CalibratedClassifierCV",
+    "sklearn.calibration._CalibratedClassifier",
+    "sklearn.calibration._SigmoidCalibration",
+    "sklearn.compose._column_transformer.ColumnTransformer",
+    "sklearn.feature_extraction.text.TfidfVectorizer",
+    "sklearn.feature_extraction.text.TfidfTransformer",
+    "sklearn.linear_model._logistic.LogisticRegression",
+    "sklearn.pipeline.Pipeline",
+    "sklearn.utils._bunch.Bunch",
+    "numpy.float64",
+    "numpy.int64",
+    "builtins.slice",
+    "collections.defaultdict",
+    "numpy.dtype",
+]
+
+
+def make_estimator(classifier: str, axis: str) -> BaseEstimator:
+    try:
+        return CLASSIFIERS[classifier](axis)
+    except KeyError:
+        raise ModelError(f"unknown classifier '{classifier}'; choose one of {', '.join(CLASSIFIERS)}") from None
+
+
+@dataclass
+class Model:
+    """One fitted estimator per axis of the scheme, with the metadata saved beside them."""
+
+    estimators: dict[str, BaseEstimator]
+    metadata: dict = field(default_factory=dict)
+
+    def predict(self, rows) -> pd.DataFrame:
+        """Per axis: the label and its confidence (``<axis>``, ``<axis>_confidence``) and all probabilities."""
+        X = features(rows)
+        out = pd.DataFrame(index=X.index)
+        if X.empty:
+            for axis in self.estimators:
+                out[axis], out[f"{axis}_confidence"] = pd.Series(dtype=str), pd.Series(dtype=float)
+            return out
+        for axis, estimator in self.estimators.items():
+            proba = estimator.predict_proba(X)
+            best = proba.argmax(axis=1)
+            out[axis] = np.asarray(estimator.classes_)[best]
+            out[f"{axis}_confidence"] = proba[np.arange(len(X)), best]
+            out[f"{axis}_proba"] = [dict(zip(estimator.classes_, map(float, p))) for p in proba]
+        return out
+
+    def label(self, sentences) -> None:
+        """Set ``labels`` and ``confidences`` on Sentence records in place."""
+        predicted = self.predict(sentences)
+        for i, sentence in enumerate(sentences):
+            for axis in self.estimators:
+                sentence.labels[axis] = str(predicted[axis].iloc[i])
+                sentence.confidences[axis] = float(predicted[f"{axis}_confidence"].iloc[i])
+
+
+def fit_model(gold: pd.DataFrame, classifier: str, scheme: Scheme | None = None) -> Model:
+    """Fit ``classifier`` on every axis of the gold rows that are not excluded."""
+    scheme = scheme or load_scheme()
+    rows = gold[~gold["exclude"]]
+    estimators = {}
+    for axis in scheme.axis_names:
+        estimators[axis] = make_estimator(classifier, axis).fit(features(rows), rows[axis].to_numpy())
+    return Model(estimators, {"classifier": classifier, "scheme": scheme.as_dict()})
+
+
+def train(gold_path: str | Path, classifier: str, documents: str | Path | None = None, folds: int | str = "documents") -> Model:
+    """Fit a model on all gold under ``gold_path`` and record its cross-validated scores and provenance."""
+    from . import __version__
+    from .evaluate import cross_validate
+    from .gold import gold_files, load_gold
+
+    gold = load_gold(gold_path, documents)
+    model = fit_model(gold, classifier)
+    report = cross_validate(gold, classifier, folds)
+    digest = hashlib.sha256()
+    for path in gold_files(gold_path):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    import sklearn
+    import spacy
+
+    model.metadata.update(
+        {
+            "format": MODEL_FORMAT,
+            "format_version": MODEL_FORMAT_VERSION,
+            "training_data": {
+                "sha256": digest.hexdigest(),
+                "files": [p.name for p in gold_files(gold_path)],
+                "sentences": int((~gold["exclude"]).sum()),
+                "documents": int(gold["doc_id"].nunique()),
+            },
+            "versions": {
+                "argmine": __version__,
+                "python": platform.python_version(),
+                "scikit-learn": sklearn.__version__,
+                "spacy": spacy.__version__,
+                "numpy": np.__version__,
+            },
+            "cross_validation": {
+                "folds": report["folds"],
+                **{f"{axis}_macro_f1": report["axes"][axis]["macro_f1"] for axis in model.estimators},
+                **{f"{axis}_accuracy": report["axes"][axis]["accuracy"] for axis in model.estimators},
+            },
+        }
+    )
+    return model
+
+
+def save_model(model: Model, path: str | Path) -> Path:
+    import skops.io as sio
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    sio.dump({"metadata": json.dumps(model.metadata, sort_keys=True), "estimators": model.estimators}, tmp)
+    tmp.replace(path)
+    return path
+
+
+def bundled_models() -> dict[str, Path]:
+    folder = resources.files("argmine").joinpath("models")
+    return {Path(str(p)).stem: Path(str(p)) for p in folder.iterdir() if str(p).endswith(".skops")}
+
+
+def load_model(name_or_path: str | Path = "default", scheme: Scheme | None = None) -> Model:
+    """A model by bundled name ("default"), by file path, or an untrained classifier name ("rules")."""
+    scheme = scheme or load_scheme()
+    text = str(name_or_path)
+    path = Path(text)
+    if not path.exists():
+        bundled = bundled_models()
+        if text in bundled:
+            path = bundled[text]
+        elif text == "rules":  # needs no training
+            estimators = {axis: make_estimator("rules", axis).fit(None) for axis in scheme.axis_names}
+            return Model(estimators, {"classifier": "rules", "scheme": scheme.as_dict()})
+        else:
+            names = ", ".join(sorted([*bundled, "rules"]))
+            raise ModelError(f"{text}: no such model file or bundled model; give a .skops path or one of: {names}")
+    return _read(path, scheme)
+
+
+def _read(path: Path, scheme: Scheme) -> Model:
+    import zipfile
+
+    import skops.io as sio
+
+    try:
+        untrusted = sio.get_untrusted_types(file=path)
+        refused = sorted(set(untrusted) - set(TRUSTED_TYPES))
+        if refused:
+            raise ModelError(f"{path}: refused: the file holds types argmine does not trust ({', '.join(refused)}); use a model trained by argmine")
+        data = sio.load(path, trusted=sorted(set(untrusted)))
+    except ModelError:
+        raise
+    except (zipfile.BadZipFile, EOFError, KeyError, ValueError, OSError, TypeError) as exc:
+        raise ModelError(f"{path}: not a readable argmine model file ({type(exc).__name__}); retrain it with `argmine train`") from None
+    try:
+        metadata = json.loads(data["metadata"])
+        estimators = data["estimators"]
+    except (TypeError, KeyError, ValueError):
+        raise ModelError(f"{path}: not an argmine model file (no metadata); retrain it with `argmine train`") from None
+    if metadata.get("scheme") != scheme.as_dict():
+        raise ModelError(
+            f"{path}: trained with another label scheme ({metadata.get('scheme')}); retrain it with the current config/labels.toml"
+        )
+    return Model(estimators, metadata)
