@@ -23,7 +23,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 train: $(STAMP)
-	$(BIN)/argmine train --gold corpus/gold --classifier tfidf-lr --out models/default.skops
+	$(BIN)/argmine train --gold corpus/gold --classifier rules --out models/default.skops
 
 clean:
 	rm -rf $(VENV) out

@@ -152,24 +152,12 @@ class CalibratedLogisticRegression(ClassifierMixin, BaseEstimator):
 
 CLASSIFIERS: dict[str, Callable[[str], BaseEstimator]] = {"rules": _rules, "tfidf-lr": _tfidf_lr}
 
-# The only types a model file may contain beyond skops' defaults.
+# The only types a model file may hold beyond those skops trusts by default (scikit-learn, numpy).
 TRUSTED_TYPES = [
     "argmine.classify.RuleClassifier",
     "argmine.classify.CalibratedLogisticRegression",
-    "sklearn.calibration.CalibratedClassifierCV",
     "sklearn.calibration._CalibratedClassifier",
     "sklearn.calibration._SigmoidCalibration",
-    "sklearn.compose._column_transformer.ColumnTransformer",
-    "sklearn.feature_extraction.text.TfidfVectorizer",
-    "sklearn.feature_extraction.text.TfidfTransformer",
-    "sklearn.linear_model._logistic.LogisticRegression",
-    "sklearn.pipeline.Pipeline",
-    "sklearn.utils._bunch.Bunch",
-    "numpy.float64",
-    "numpy.int64",
-    "builtins.slice",
-    "collections.defaultdict",
-    "numpy.dtype",
 ]
 
 
