@@ -36,6 +36,10 @@ class _RawBlock:
     end: int
     kind: str  # paragraph, item or heading
     lines: int = 1
+    joined: list["_RawBlock"] | None = None  # the parts after it that a page break cut off
+
+    def parts(self) -> list[tuple[int, int]]:
+        return [(self.start, self.end)] + [(b.start, b.end) for b in self.joined or []]
 
 
 def read_text(path: Path) -> str:
@@ -88,6 +92,8 @@ def parse(text: str, doc_id: str = "doc", path: str = "<text>", markdown: bool =
     """Clean ``text`` into a Document (body blocks, sections, title, byline)."""
     raw = _raw_blocks(text, markdown)
     raw = _join_page_breaks(text, raw)
+    if not markdown:
+        raw = _mark_headings(text, raw)
     title, byline, body = _front_matter(text, raw)
 
     pieces: list[tuple[int, int, int]] = []
@@ -97,7 +103,7 @@ def parse(text: str, doc_id: str = "doc", path: str = "<text>", markdown: bool =
     section = ""
     length = 0
     for block in body:
-        cleaned, block_pieces = _clean(text, block.start, block.end, markdown)
+        cleaned, block_pieces = _clean_parts(text, block.parts(), markdown)
         if not cleaned:
             continue
         if block.kind == "heading":
@@ -153,10 +159,14 @@ def _raw_blocks(text: str, markdown: bool) -> list[_RawBlock]:
         else:
             current = _RawBlock(start, end, "paragraph")
             blocks.append(current)
-    if not markdown:
-        for block in blocks:
-            if block.kind == "paragraph" and _looks_like_heading(text[block.start : block.end], block.lines):
-                block.kind = "heading"
+    return blocks
+
+
+def _mark_headings(text: str, blocks: list[_RawBlock]) -> list[_RawBlock]:
+    """In plain text, a short single line without final punctuation is a heading."""
+    for block in blocks:
+        if block.kind == "paragraph" and not block.joined and _looks_like_heading(text[block.start : block.end], block.lines):
+            block.kind = "heading"
     return blocks
 
 
@@ -177,13 +187,13 @@ def _looks_like_heading(block: str, lines: int) -> bool:
 
 
 def _join_page_breaks(text: str, blocks: list[_RawBlock]) -> list[_RawBlock]:
-    """Re-join a paragraph that a page break cut: it lacks final punctuation, or the next starts in lower case."""
+    """Re-join a paragraph that a page break cut: the next block starts in lower case, or this one
+    lacks final punctuation without looking like a heading."""
     joined: list[_RawBlock] = []
     for block in blocks:
         prev = joined[-1] if joined else None
-        if prev is not None and prev.kind in ("paragraph", "item") and _continues(text, prev, block):
-            prev.end = block.end
-            prev.lines += block.lines
+        if prev is not None and _continues(text, prev, block):
+            prev.joined = (prev.joined or []) + [block]
             continue
         joined.append(block)
     return joined
@@ -191,11 +201,13 @@ def _join_page_breaks(text: str, blocks: list[_RawBlock]) -> list[_RawBlock]:
 
 def _continues(text: str, prev: _RawBlock, block: _RawBlock) -> bool:
     head = text[block.start : block.end].lstrip()
-    if not head:
+    if not head or block.kind != "paragraph":
         return False
-    if head[0].islower() and block.kind != "item":
-        return True
-    if block.kind != "paragraph" or _TERMINAL.search(text[prev.start : prev.end].rstrip()):
+    if head[0].islower():
+        return prev.kind != "heading"
+    last = prev.joined[-1] if prev.joined else prev
+    tail = text[last.start : last.end].rstrip()
+    if prev.kind != "paragraph" or _TERMINAL.search(tail) or _looks_like_heading(tail, last.lines):
         return False
     # An unpunctuated short first line after a paragraph is a heading, not a continuation.
     return not (block.lines == 1 and _looks_like_heading(head, 1) and len(head.split()) < 4)
@@ -207,12 +219,26 @@ def _front_matter(text: str, blocks: list[_RawBlock]):
         return None, [], blocks
     title, rest = blocks[0], blocks[1:]
     byline = []
-    while rest and rest[0].kind == "paragraph":
+    while rest and rest[0].kind == "paragraph" and not rest[0].joined:
         line = _SPACES.sub(" ", text[rest[0].start : rest[0].end]).strip()
         if len(line.split()) > 25 or not ("|" in line or line.lower().startswith(("by ", "updated ")) or not _TERMINAL.search(line)):
             break
         byline.append(rest.pop(0))
     return title, byline, rest
+
+
+def _clean_parts(text: str, parts: list[tuple[int, int]], markdown: bool) -> tuple[str, list[tuple[int, int, int]]]:
+    """Clean each part of a block and join them with one space."""
+    out, pieces = "", []
+    for start, end in parts:
+        cleaned, part_pieces = _clean(text, start, end, markdown)
+        if not cleaned:
+            continue
+        if out:
+            out += " "
+        pieces.extend((len(out) + c, o, n) for c, o, n in part_pieces)
+        out += cleaned
+    return out, pieces
 
 
 def _clean(text: str, start: int, end: int, markdown: bool) -> tuple[str, list[tuple[int, int, int]]]:

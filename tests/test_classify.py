@@ -1,0 +1,92 @@
+import numpy as np
+import pytest
+from sklearn.base import clone
+
+from argmine.classify import CLASSIFIERS, fit_model, load_model, make_estimator, save_model, features
+from argmine.errors import ModelError
+from argmine.gold import load_gold
+from argmine.scheme import load_scheme
+from conftest import GOLD
+
+
+@pytest.fixture(scope="module")
+def gold():
+    return load_gold(GOLD / "japan-nato-cooperation.jsonl")
+
+
+@pytest.mark.parametrize("name", sorted(CLASSIFIERS))
+def test_sklearn_contract(name, gold):
+    estimator = make_estimator(name, "role")
+    assert repr(clone(estimator)) == repr(estimator)  # __init__ only stores its arguments
+    fitted = estimator.fit(features(gold), gold["role"].to_numpy())
+    assert fitted is estimator
+    proba = estimator.predict_proba(features(gold.head(5)))
+    assert proba.shape == (5, len(estimator.classes_))
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    assert list(estimator.predict(features(gold.head(5)))) == list(estimator.classes_[proba.argmax(axis=1)])
+
+
+def test_rules_follow_prescription_first():
+    model = load_model("rules")
+    out = model.predict(
+        features_of(["Japan should expand cooperation to overcome this obstacle.", "In 2021 the EU published its strategy."])
+    )
+    assert list(out["role"]) == ["recommendation", "none"]
+
+
+def features_of(texts):
+    import pandas as pd
+
+    return pd.DataFrame({"text": texts, "section": "", "position": 0.5})
+
+
+def test_tfidf_lr_learns_the_gold(gold):
+    model = fit_model(gold, "tfidf-lr")
+    predicted = model.predict(gold)
+    assert (predicted["role"] == gold["role"]).mean() > 0.8
+    assert predicted["role_confidence"].between(0, 1).all()
+
+
+def test_save_and_load_roundtrip(tmp_path, gold):
+    model = fit_model(gold, "tfidf-lr")
+    path = save_model(model, tmp_path / "m.skops")
+    loaded = load_model(path)
+    assert loaded.metadata["classifier"] == "tfidf-lr"
+    assert loaded.predict(gold)["role"].tolist() == model.predict(gold)["role"].tolist()
+
+
+def test_bundled_default_model_metadata():
+    model = load_model("default")
+    meta = model.metadata
+    assert meta["scheme"] == load_scheme().as_dict()
+    assert len(meta["training_data"]["sha256"]) == 64
+    assert meta["cross_validation"]["folds"].startswith("leave-one-document-out")
+    assert set(meta["versions"]) >= {"argmine", "scikit-learn", "spacy"}
+
+
+def test_model_errors(tmp_path):
+    with pytest.raises(ModelError, match=r"^nope: no such model file or bundled model; give a .skops path or one of: default, rules$"):
+        load_model("nope")
+    broken = tmp_path / "broken.skops"
+    broken.write_bytes(b"not a zip")
+    with pytest.raises(ModelError, match=r"broken.skops: not a readable argmine model file \(BadZipFile\); retrain it with `argmine train`"):
+        load_model(broken)
+
+
+def test_model_of_another_scheme_is_refused(tmp_path, gold):
+    model = fit_model(gold, "rules")
+    model.metadata["scheme"] = {"role": ["a", "b"]}
+    path = save_model(model, tmp_path / "other.skops")
+    with pytest.raises(ModelError, match="trained with another label scheme"):
+        load_model(path)
+
+
+def test_untrusted_types_are_refused(tmp_path):
+    import skops.io as sio
+    from collections import OrderedDict
+    from sklearn.preprocessing import FunctionTransformer
+
+    path = tmp_path / "evil.skops"
+    sio.dump({"metadata": "{}", "estimators": {"role": FunctionTransformer(func=np.linalg.inv)}}, path)
+    with pytest.raises(ModelError, match="refused: the file holds types argmine does not trust"):
+        load_model(path)

@@ -1,0 +1,96 @@
+import pytest
+
+from argmine.errors import InputError
+from argmine.ingest import ingest, parse
+from conftest import REFERENCE
+
+
+def test_reference_metadata_and_sections():
+    doc = ingest(REFERENCE)
+    assert doc.title.startswith("Benefits and challenges of Japan-NATO cooperation")
+    assert doc.byline == "Ryosuke Tanaka | National Institute for Defense Studies, Japan."
+    assert doc.sections[:4] == ["Theme", "Summary", "Analysis", "Introduction"]
+    assert doc.sections[-1] == "Conclusions"
+    assert "Ryosuke Tanaka" not in doc.text and "Theme" not in doc.text.split("\n\n")[0][:10]
+
+
+@pytest.mark.parametrize(
+    "joined",
+    [
+        "as it is in its infancy.",
+        "international joint development of defence equipment, and cooperation",
+        "a NATO liaison office in Tokyo and Turkey's refusal",
+        "However, if these can be successfully delivered",
+        "To avoid such a situation, both NATO and Japan",
+    ],
+)
+def test_page_breaks_rejoined(joined):
+    assert joined in ingest(REFERENCE).text
+
+
+def test_link_markup_and_escapes_cleaned():
+    text = ingest(REFERENCE).text
+    assert "Enhanced Japan-NATO cooperation could" in text
+    assert "Individual Partnership and Cooperation Programme (IPCP)" in text
+    assert "](" not in text and "\\(" not in text and "[" not in text
+
+
+def test_offsets_map_back_to_original():
+    original = REFERENCE.read_text(encoding="utf-8")
+    doc = ingest(REFERENCE)
+    for word in ("infancy.", "Turkey's", "IPCP", "Conclusions"):
+        at = doc.text.find(word)
+        if at < 0:
+            continue
+        o = doc.offsets.to_original(at)
+        assert original[o : o + len(word)] == word
+
+
+def test_markdown_headings_and_bullets():
+    doc = parse(
+        "# Title\n\n## Options\n\n- Congress should fund it.\n- Agencies need to report\n\nA paragraph.\n",
+        markdown=True,
+    )
+    assert doc.title == "Title"
+    assert doc.sections == ["Options"]
+    assert [doc.text[b.start : b.end] for b in doc.blocks] == [
+        "Congress should fund it.",
+        "Agencies need to report",
+        "A paragraph.",
+    ]
+    assert [b.kind for b in doc.blocks] == ["item", "item", "paragraph"]
+
+
+def test_page_numbers_and_running_headers_dropped():
+    page = "Policy Brief 2024\n\nThe first point is made here and it continues\n\n12\n\nPolicy Brief 2024\n\nacross the page.\n\nPolicy Brief 2024\n"
+    doc = parse("Title Line\n\n" + page)
+    assert doc.text == "The first point is made here and it continues across the page."
+
+
+def test_latin1_is_decoded(tmp_path):
+    path = tmp_path / "latin.txt"
+    path.write_bytes("Title\n\nLa coopération est très utile pour l'Europe et le Japon aujourd'hui.\n".encode("latin-1"))
+    assert "coopération" in ingest(path).text
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"", "the file is empty; give a document with text in it"),
+        (b"   \n\n", "the file is empty; give a document with text in it"),
+        (b"\x00\x01\x02binary\x00", "looks like a binary file, not text; convert it to .txt or .md first"),
+    ],
+)
+def test_unreadable_documents(tmp_path, content, message):
+    path = tmp_path / "bad.txt"
+    path.write_bytes(content)
+    with pytest.raises(InputError) as err:
+        ingest(path)
+    assert str(err.value) == f"{path}: {message}"
+
+
+def test_unsupported_suffix(tmp_path):
+    path = tmp_path / "paper.pdf"
+    path.write_bytes(b"%PDF-1.4")
+    with pytest.raises(InputError, match="unsupported file type '.pdf'"):
+        ingest(path)

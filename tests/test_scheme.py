@@ -1,0 +1,32 @@
+import pytest
+
+from argmine.errors import SchemeError
+from argmine.scheme import load_scheme
+
+
+def test_bundled_scheme():
+    scheme = load_scheme()
+    assert scheme.as_dict() == {
+        "role": ["benefit", "challenge", "recommendation", "none"],
+        "level": ["grand_strategic", "strategic", "practical", "none"],
+    }
+
+
+def test_a_new_label_reaches_every_axis_user(tmp_path):
+    text = load_scheme.__globals__["resources"].files("argmine").joinpath("config/labels.toml").read_text()
+    text = text.replace(
+        '  [[axis.label]]\n  name = "none"\n  definition = "Anything else',
+        '  [[axis.label]]\n  name = "evidence"\n  definition = "Cites data."\n  cues = ["data show"]\n\n'
+        '  [[axis.label]]\n  name = "none"\n  definition = "Anything else',
+        1,
+    )
+    path = tmp_path / "labels.toml"
+    path.write_text(text)
+    assert load_scheme(path).axis("role").names == ["benefit", "challenge", "recommendation", "evidence", "none"]
+
+
+def test_bad_default_is_refused(tmp_path):
+    path = tmp_path / "labels.toml"
+    path.write_text('[[axis]]\nname = "role"\ndefault = "x"\n[[axis.label]]\nname = "a"\ndefinition = "d"\n')
+    with pytest.raises(SchemeError, match="has default 'x', which is not one of its labels"):
+        load_scheme(path)

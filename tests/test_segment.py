@@ -1,0 +1,38 @@
+from argmine.ingest import ingest, parse
+from argmine.segment import segment
+from conftest import REFERENCE
+
+
+def _texts(text):
+    return [s.text for s in segment(parse("Title\n\n" + text))]
+
+
+def test_offset_invariant_on_every_reference_sentence():
+    doc = ingest(REFERENCE)
+    sentences = segment(doc)
+    assert len(sentences) == 137
+    for i, s in enumerate(sentences, 1):
+        assert s.sent_id == i
+        assert doc.text[s.start : s.end] == s.text
+        assert s.text == s.text.strip()
+
+
+def test_sentences_never_cross_paragraphs():
+    assert _texts("One.\n\nTwo items here.") == ["One.", "Two items here."]
+
+
+def test_abbreviations():
+    assert _texts("H.Res. 971 and S.Res. 547 would condemn it. It passed.") == [
+        "H.Res. 971 and S.Res. 547 would condemn it.",
+        "It passed.",
+    ]
+    assert _texts("Trade rose (e.g. in steel). Dr. Smith agreed.") == ["Trade rose (e.g. in steel).", "Dr. Smith agreed."]
+    assert _texts("Forces moved to the U.S. The allies agreed.") == ["Forces moved to the U.S.", "The allies agreed."]
+    assert _texts("It cites 50 U.S.C. §§1701 et seq.) and other laws.") == ["It cites 50 U.S.C. §§1701 et seq.) and other laws."]
+
+
+def test_sections_and_positions():
+    sentences = segment(ingest(REFERENCE))
+    assert sentences[0].section == "Theme"
+    assert sentences[-1].section == "Conclusions"
+    assert sentences[0].position == 0.0 and sentences[-1].position == 1.0
