@@ -1,0 +1,117 @@
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from argmine.cli import main
+from conftest import GOLD, REFERENCE, ROOT
+
+
+def invoke(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def test_help_and_version_show_examples():
+    result = invoke("--help")
+    assert result.exit_code == 0 and "argmine run corpus/raw --out out" in result.output
+    for command in ("run", "evaluate", "export", "train", "info"):
+        assert "Example" in invoke(command, "--help").output
+    assert invoke("--version").output == "argmine, version 0.1.0\n"
+
+
+def test_missing_file_is_a_usage_error(tmp_path):
+    result = invoke("run", tmp_path / "nope.txt", "--out", tmp_path / "out")
+    assert result.exit_code == 2
+    assert result.output.endswith(f"Error: {tmp_path / 'nope.txt'}: no such file or folder; check the path\n")
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"", "the file is empty; give a document with text in it"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "looks like a binary file, not text; convert it to .txt or .md first"),
+    ],
+)
+def test_bad_document_fails_alone(tmp_path, content, message):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(content)
+    out = tmp_path / "out"
+    result = invoke("run", bad, REFERENCE, "--out", out)
+    assert result.exit_code == 1
+    assert f"Error: {bad}: {message}\n" in result.output
+    assert "Traceback" not in result.output
+    run = json.loads((out / "run.json").read_text())
+    assert [(d["doc_id"], d["status"]) for d in run["documents"]] == [("bad", "failed"), ("japan-nato-cooperation", "ok")]
+    assert run["documents"][0]["error"] == f"{bad}: {message}"
+    assert (out / "japan-nato-cooperation.summary.json").exists()
+
+
+def test_gold_with_unknown_label(tmp_path):
+    gold = tmp_path / "gold"
+    gold.mkdir()
+    line = json.loads((GOLD / "japan-nato-cooperation.jsonl").read_text().splitlines()[0])
+    path = gold / "japan-nato-cooperation.jsonl"
+    path.write_text(json.dumps(line) + "\n" + json.dumps({**line, "sent_id": 2, "role": "advice"}) + "\n")
+    result = invoke("evaluate", "--gold", path, "--model", "rules", "--documents", ROOT / "corpus" / "raw")
+    assert result.exit_code == 1
+    assert result.output == f"Error: {path}:2: unknown role label 'advice'; use one of benefit, challenge, recommendation, none\n"
+
+
+def test_evaluate_model_table_and_json(tmp_path):
+    report = tmp_path / "eval.json"
+    result = invoke("evaluate", "--gold", GOLD / "japan-nato-cooperation.jsonl", "--model", "default", "--json", report)
+    assert result.exit_code == 0, result.output
+    assert "role: macro-F1" in result.output and "segmentation: boundary precision" in result.output
+    data = json.loads(report.read_text())
+    assert data["sentences"] == 137
+    assert sum(map(sum, data["axes"]["role"]["confusion"]["matrix"])) == 137
+
+
+def test_evaluate_needs_exactly_one_source():
+    result = invoke("evaluate", "--gold", GOLD)
+    assert result.exit_code == 2
+    assert "Error: give exactly one of --pred DIR, --model M or --classifier NAME" in result.output
+
+
+def test_evaluate_cross_validation_and_predictions(tmp_path):
+    result = invoke("evaluate", "--gold", GOLD, "--classifier", "rules", "--cv", "documents")
+    assert result.exit_code == 0, result.output
+    assert "cross-validation: leave-one-document-out (3 documents)" in result.output
+    out = tmp_path / "out"
+    assert invoke("run", REFERENCE, "--out", out).exit_code == 0
+    result = invoke("evaluate", "--gold", GOLD / "japan-nato-cooperation.jsonl", "--pred", out)
+    assert result.exit_code == 0, result.output
+    assert "sentences: 137" in result.output
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "parquet"])
+def test_export(tmp_path, fmt):
+    import pandas as pd
+
+    out = tmp_path / f"gold.{fmt}"
+    result = invoke("export", "--gold", GOLD, "--format", fmt, "--out", out)
+    assert result.exit_code == 0, result.output
+    read = {"csv": pd.read_csv, "jsonl": lambda p: pd.read_json(p, lines=True), "parquet": pd.read_parquet}[fmt]
+    table = read(out)
+    assert len(table) == sum(1 for f in GOLD.glob("*.jsonl") for _ in f.read_text().splitlines())
+    assert {"doc_id", "sent_id", "section", "text", "role", "level", "start", "end"} <= set(table.columns)
+
+
+def test_train_reproduces_the_default_model(tmp_path):
+    """`make train` rebuilds the bundled default from files in the repository: same metadata, same predictions."""
+    from argmine.classify import load_model
+    from argmine.gold import load_gold
+
+    default = load_model("default")
+    out = tmp_path / "model.skops"
+    result = invoke("train", "--gold", GOLD, "--classifier", default.metadata["classifier"], "--out", out)
+    assert result.exit_code == 0, result.output
+    retrained = load_model(out)
+    for key in ("training_data", "cross_validation", "scheme", "classifier"):
+        assert retrained.metadata[key] == default.metadata[key]
+    gold = load_gold(GOLD)
+    pd_new, pd_old = retrained.predict(gold), default.predict(gold)
+    assert pd_new[["role", "level"]].equals(pd_old[["role", "level"]])
+    info = invoke("info", out)
+    assert json.loads(info.output)["classifier"] == default.metadata["classifier"]
