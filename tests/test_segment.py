@@ -36,3 +36,7 @@ def test_sections_and_positions():
     assert sentences[0].section == "Theme"
     assert sentences[-1].section == "Conclusions"
     assert sentences[0].position == 0.0 and sentences[-1].position == 1.0
+
+
+def test_etc_can_end_a_sentence():
+    assert _texts("They bought ships, aircraft, etc. The cost was high.") == ["They bought ships, aircraft, etc.", "The cost was high."]
