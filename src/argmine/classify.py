@@ -42,15 +42,14 @@ def features(rows: pd.DataFrame | Iterable) -> pd.DataFrame:
 class RuleClassifier(ClassifierMixin, BaseEstimator):
     """Cue phrases and section-heading cues from the label scheme; fitting learns nothing from data.
 
-    A label's score is the count of its cues in the sentence (``weights`` scale it per label)
+    A label's score is the count of its cues in the sentence times the label's ``rules_weight``
     plus ``heading_weight`` when a heading cue matches the section; the axis's ``rules_fallback``
     label starts at ``default_score``. Scores become probabilities by a softmax.
     """
 
-    def __init__(self, axis="role", scheme_path=None, weights=None, heading_weight=0.75, default_score=0.9, temperature=1.5):
+    def __init__(self, axis="role", scheme_path=None, heading_weight=0.75, default_score=0.9, temperature=1.5):
         self.axis = axis
         self.scheme_path = scheme_path
-        self.weights = weights
         self.heading_weight = heading_weight
         self.default_score = default_score
         self.temperature = temperature
@@ -61,16 +60,16 @@ class RuleClassifier(ClassifierMixin, BaseEstimator):
         self.default_ = axis.rules_fallback
         self.cues_ = {label.name: list(label.cues) for label in axis.labels}
         self.heading_cues_ = {label.name: list(label.heading_cues) for label in axis.labels}
+        self.weights_ = {label.name: label.rules_weight for label in axis.labels}
         return self
 
     def decision_function(self, X) -> np.ndarray:
         X = features(X)
-        weights = self.weights or {}
         scores = np.zeros((len(X), len(self.classes_)))
         for j, label in enumerate(self.classes_):
             text_hits = _count(self.cues_[label], X["text"])
             head_hits = _count(self.heading_cues_[label], X["section"]) > 0
-            scores[:, j] = weights.get(label, 1.0) * text_hits + self.heading_weight * head_hits
+            scores[:, j] = self.weights_[label] * text_hits + self.heading_weight * head_hits
             if label == self.default_:
                 scores[:, j] += self.default_score
         return scores
@@ -93,9 +92,7 @@ def _count(cues: list[str], texts: pd.Series) -> np.ndarray:
 
 
 def _rules(axis: str) -> BaseEstimator:
-    # Prescription wins (guidelines, role rule 1); method statements decide level none.
-    weights = {"role": {"recommendation": 2.5, "none": 0.5}, "level": {"none": 3.0}}.get(axis)
-    return RuleClassifier(axis=axis, weights=weights)
+    return RuleClassifier(axis=axis)
 
 
 def _tfidf_lr(axis: str) -> BaseEstimator:

@@ -17,6 +17,7 @@ class Label:
     definition: str
     cues: tuple[str, ...] = ()
     heading_cues: tuple[str, ...] = ()
+    rules_weight: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,13 @@ def _parse(text: str, where: str) -> Scheme:
     for i, raw in enumerate(data.get("axis", []), 1):
         try:
             labels = tuple(
-                Label(l["name"], l["definition"], tuple(l.get("cues", ())), tuple(l.get("heading_cues", ())))
+                Label(
+                    l["name"],
+                    l["definition"],
+                    tuple(l.get("cues", ())),
+                    tuple(l.get("heading_cues", ())),
+                    float(l.get("rules_weight", 1.0)),
+                )
                 for l in raw["label"]
             )
             axis = Axis(raw["name"], raw.get("question", ""), raw["default"], labels, raw.get("rules_fallback", raw["default"]))
