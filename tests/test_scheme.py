@@ -15,14 +15,14 @@ def test_bundled_scheme():
 def test_a_new_label_reaches_every_axis_user(tmp_path):
     text = load_scheme.__globals__["resources"].files("argmine").joinpath("config/labels.toml").read_text()
     text = text.replace(
-        '  [[axis.label]]\n  name = "none"\n  definition = "Anything else',
+        '  [[axis.label]]\n  name = "recommendation"\n',
         '  [[axis.label]]\n  name = "evidence"\n  definition = "Cites data."\n  cues = ["data show"]\n\n'
-        '  [[axis.label]]\n  name = "none"\n  definition = "Anything else',
+        '  [[axis.label]]\n  name = "recommendation"\n',
         1,
     )
     path = tmp_path / "labels.toml"
     path.write_text(text)
-    assert load_scheme(path).axis("role").names == ["benefit", "challenge", "recommendation", "evidence", "none"]
+    assert load_scheme(path).axis("role").names == ["benefit", "challenge", "evidence", "recommendation", "none"]
 
 
 def test_bad_default_is_refused(tmp_path):
@@ -30,3 +30,23 @@ def test_bad_default_is_refused(tmp_path):
     path.write_text('[[axis]]\nname = "role"\ndefault = "x"\n[[axis.label]]\nname = "a"\ndefinition = "d"\n')
     with pytest.raises(SchemeError, match="has default 'x', which is not one of its labels"):
         load_scheme(path)
+
+
+def test_a_new_label_reaches_the_classifier(tmp_path):
+    import pandas as pd
+
+    from argmine.classify import RuleClassifier
+
+    text = load_scheme.__globals__["resources"].files("argmine").joinpath("config/labels.toml").read_text()
+    text = text.replace(
+        '  [[axis.label]]\n  name = "recommendation"\n',
+        '  [[axis.label]]\n  name = "evidence"\n  definition = "Cites data."\n  cues = ["data show"]\n\n'
+        '  [[axis.label]]\n  name = "recommendation"\n',
+        1,
+    )
+    path = tmp_path / "labels.toml"
+    path.write_text(text)
+    rules = RuleClassifier(axis="role", scheme_path=str(path)).fit(None)
+    assert "evidence" in rules.classes_
+    frame = pd.DataFrame({"text": ["The data show steady growth."], "section": [""], "position": [0.0]})
+    assert list(rules.predict(frame)) == ["evidence"]
