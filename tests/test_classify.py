@@ -83,7 +83,6 @@ def test_model_of_another_scheme_is_refused(tmp_path, gold):
 
 def test_untrusted_types_are_refused(tmp_path):
     import skops.io as sio
-    from collections import OrderedDict
     from sklearn.preprocessing import FunctionTransformer
 
     path = tmp_path / "evil.skops"

@@ -98,7 +98,6 @@ def _rules(axis: str) -> BaseEstimator:
 def _tfidf_lr(axis: str) -> BaseEstimator:
     from sklearn.compose import ColumnTransformer
     from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import Pipeline
 
     columns = ColumnTransformer(

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .classify import Model, features, fit_model
+from .classify import Model, fit_model
 from .errors import GoldError
 from .scheme import Scheme, load_scheme
 
@@ -103,13 +103,13 @@ def segmentation_scores(gold: pd.DataFrame, documents: str | Path | None, gold_p
 
     Only boundaries inside a paragraph count: paragraph starts come from ingest, not the segmenter.
     """
-    from .gold import _document_path
+    from .gold import document_path
     from .ingest import ingest
     from .segment import segment
 
     tp = fp = fn = 0
     for doc_id, group in gold.groupby("doc_id", sort=False):
-        document = ingest(_document_path(doc_id, documents, gold_path), doc_id)
+        document = ingest(document_path(doc_id, documents, gold_path), doc_id)
         block_starts = {b.start for b in document.blocks}
         truth = set(group["start"]) - block_starts
         found = {s.start for s in segment(document)} - block_starts
@@ -135,7 +135,7 @@ def format_table(report: dict) -> str:
             lines.append(f"  {label:<16}{m['precision']:>10.3f}{m['recall']:>8.3f}{m['f1']:>8.3f}{m['support']:>9}")
         names = result["confusion"]["labels"]
         width = max(len(n) for n in names) + 2
-        lines.append(f"  confusion (rows gold, columns predicted):")
+        lines.append("  confusion (rows gold, columns predicted):")
         lines.append("  " + " " * width + "".join(f"{n[:8]:>10}" for n in names))
         for name, row in zip(names, result["confusion"]["matrix"]):
             lines.append(f"  {name:<{width}}" + "".join(f"{v:>10}" for v in row))

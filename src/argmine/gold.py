@@ -95,7 +95,7 @@ def _load_file(path: Path, documents: Path | None, scheme: Scheme) -> pd.DataFra
     return frame[COLUMNS + scheme.axis_names]
 
 
-def _document_path(doc_id: str, documents: str | Path | None, gold_file: str | Path) -> Path | None:
+def document_path(doc_id: str, documents: str | Path | None, gold_file: str | Path) -> Path | None:
     """The raw document of ``doc_id``: in ``documents``, by default ``raw/`` beside the gold folder."""
     gold_file = Path(gold_file)
     folder = Path(documents) if documents else (gold_file if gold_file.is_dir() else gold_file.parent).parent / "raw"
@@ -107,7 +107,7 @@ def _document_path(doc_id: str, documents: str | Path | None, gold_file: str | P
 
 
 def _document_text(doc_id: str, documents: Path | None, gold_file: Path, where: str) -> str:
-    path = _document_path(doc_id, documents, gold_file)
+    path = document_path(doc_id, documents, gold_file)
     if path is None:
         folder = documents or gold_file.parent.parent / "raw"
         raise GoldError(f"{where}: document '{doc_id}' not found in {folder}/; put the raw document there (same name as doc_id)")
