@@ -53,3 +53,10 @@ def test_python_api():
     result = argmine.process_text("Title\n\nJapan should expand its cyber cooperation with NATO. The summit was held in 2023.", model)
     assert [s.labels["role"] for s in result.sentences] == ["recommendation", "none"]
     assert result.summary["totals"]["sentences"] == 2
+
+
+def test_text_without_sentences_gives_an_empty_summary():
+    import argmine
+
+    result = argmine.process_text("", "rules")
+    assert result.sentences == [] and result.summary["totals"]["sentences"] == 0

@@ -32,7 +32,10 @@ NO_HEADING = "(no heading)"
 def features(rows: pd.DataFrame | Iterable) -> pd.DataFrame:
     """The classifier input: text, section heading and relative position of each sentence."""
     if not isinstance(rows, pd.DataFrame):
-        rows = pd.DataFrame([{"text": s.text, "section": s.section, "position": s.position} for s in rows])
+        rows = pd.DataFrame(
+            [{"text": s.text, "section": s.section, "position": s.position} for s in rows],
+            columns=["text", "section", "position"],
+        )
     frame = rows[["text", "section", "position"]].copy()
     frame["section"] = frame["section"].fillna("").replace("", NO_HEADING)
     frame["position"] = frame["position"].astype(float)
