@@ -1,5 +1,9 @@
+from importlib import resources
+
+import pandas as pd
 import pytest
 
+from argmine.classify import RuleClassifier
 from argmine.errors import SchemeError
 from argmine.scheme import load_scheme
 
@@ -12,8 +16,10 @@ def test_bundled_scheme():
     }
 
 
-def test_a_new_label_reaches_every_axis_user(tmp_path):
-    text = load_scheme.__globals__["resources"].files("argmine").joinpath("config/labels.toml").read_text()
+@pytest.fixture
+def scheme_with_evidence(tmp_path):
+    """The bundled scheme with a new role label, 'evidence', added by a user."""
+    text = resources.files("argmine").joinpath("config/labels.toml").read_text()
     text = text.replace(
         '  [[axis.label]]\n  name = "recommendation"\n',
         '  [[axis.label]]\n  name = "evidence"\n  definition = "Cites data."\n  cues = ["data show"]\n\n'
@@ -22,7 +28,18 @@ def test_a_new_label_reaches_every_axis_user(tmp_path):
     )
     path = tmp_path / "labels.toml"
     path.write_text(text)
-    assert load_scheme(path).axis("role").names == ["benefit", "challenge", "evidence", "recommendation", "none"]
+    return path
+
+
+def test_a_new_label_reaches_every_axis_user(scheme_with_evidence):
+    assert load_scheme(scheme_with_evidence).axis("role").names == ["benefit", "challenge", "evidence", "recommendation", "none"]
+
+
+def test_a_new_label_reaches_the_classifier(scheme_with_evidence):
+    rules = RuleClassifier(axis="role", scheme_path=str(scheme_with_evidence)).fit(None)
+    assert "evidence" in rules.classes_
+    frame = pd.DataFrame({"text": ["The data show steady growth."], "section": [""], "position": [0.0]})
+    assert list(rules.predict(frame)) == ["evidence"]
 
 
 def test_bad_default_is_refused(tmp_path):
@@ -30,23 +47,3 @@ def test_bad_default_is_refused(tmp_path):
     path.write_text('[[axis]]\nname = "role"\ndefault = "x"\n[[axis.label]]\nname = "a"\ndefinition = "d"\n')
     with pytest.raises(SchemeError, match="has default 'x', which is not one of its labels"):
         load_scheme(path)
-
-
-def test_a_new_label_reaches_the_classifier(tmp_path):
-    import pandas as pd
-
-    from argmine.classify import RuleClassifier
-
-    text = load_scheme.__globals__["resources"].files("argmine").joinpath("config/labels.toml").read_text()
-    text = text.replace(
-        '  [[axis.label]]\n  name = "recommendation"\n',
-        '  [[axis.label]]\n  name = "evidence"\n  definition = "Cites data."\n  cues = ["data show"]\n\n'
-        '  [[axis.label]]\n  name = "recommendation"\n',
-        1,
-    )
-    path = tmp_path / "labels.toml"
-    path.write_text(text)
-    rules = RuleClassifier(axis="role", scheme_path=str(path)).fit(None)
-    assert "evidence" in rules.classes_
-    frame = pd.DataFrame({"text": ["The data show steady growth."], "section": [""], "position": [0.0]})
-    assert list(rules.predict(frame)) == ["evidence"]

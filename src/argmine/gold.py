@@ -37,10 +37,11 @@ def load_gold(path: str | Path, documents: str | Path | None = None, scheme: Sch
     relative ``position``.
     """
     scheme = scheme or load_scheme()
-    frames = [_load_file(p, Path(documents) if documents else None, scheme) for p in gold_files(path)]
+    files = gold_files(path)
+    frames = [_load_file(p, Path(documents) if documents else None, scheme) for p in files]
     data = pd.concat(frames, ignore_index=True)
     seen: dict[str, Path] = {}
-    for p, frame in zip(gold_files(path), frames):
+    for p, frame in zip(files, frames):
         for doc_id in frame["doc_id"].unique():
             if doc_id in seen:
                 raise GoldError(f"{p}: document '{doc_id}' is also labelled in {seen[doc_id]}; keep one gold file per document")
