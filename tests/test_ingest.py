@@ -94,3 +94,60 @@ def test_unsupported_suffix(tmp_path):
     path.write_bytes(b"%PDF-1.4")
     with pytest.raises(InputError, match="unsupported file type '.pdf'"):
         ingest(path)
+
+
+CONVERTED_REPORT = """<!-- SOURCE: a provenance note -->
+
+**CRS INSIGHT** Prepared for Members and Committees of Congress
+
+### 
+
+# Counter-Drone Policy
+
+### Background
+
+Congress has expressed concerns about drones.[1](https://example.org/r.html#fn1) DOD is fielding defences.
+
+**Congressional Research Service**
+
+https://crsreports.congress.gov
+
+IN12418
+
+Congressional Research Service 2
+
+**Table 1. Selected Provisions**
+
+**House Senate**
+
+Section 902 would have designated an agent.
+
+**Source:** CRS analysis.
+
+Congressional Research Service 3
+
+| a | b |
+| --- | --- |
+
+Congress may wish to extend the authority.
+
+Congressional Research Service 4
+
+## Author Information
+
+Jane Doe Analyst in Defense Policy
+
+## Disclaimer
+
+This document was prepared by CRS.
+"""
+
+
+def test_converted_report_markup_dropped():
+    doc = parse(CONVERTED_REPORT, markdown=True)
+    assert doc.title == "Counter-Drone Policy"
+    assert doc.sections == ["Background"]
+    assert [doc.text[b.start : b.end] for b in doc.blocks] == [
+        "Congress has expressed concerns about drones. DOD is fielding defences.",
+        "Congress may wish to extend the authority.",
+    ]

@@ -9,8 +9,11 @@ the original file through ``Document.offsets``.
 from __future__ import annotations
 
 import re
+import tomllib
 from collections import Counter
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 from pathlib import Path
 
 from .errors import InputError
@@ -18,10 +21,11 @@ from .types import Block, Document, OffsetMap
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
-HEADING_MAX_WORDS = 20
 
 _TERMINAL = re.compile(r"""[.!?:;]["'’”)\]]*$""")
-_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_MD_HEADING = re.compile(r"^(#{1,6})(?:\s+(.*?))?\s*#*\s*$")
+_MD_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_URL_LINE = re.compile(r"^<?(?:https?://|www\.)\S+>?$")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+")
 _PAGE_NUMBER = re.compile(r"^\s*(?:page\s+)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?\s*$", re.I)
 _LINK = re.compile(r"(!?)\[((?:[^\[\]\\]|\\.)*)\]\((?:[^()\s]|\([^()\s]*\))*\)")
@@ -36,10 +40,22 @@ class _RawBlock:
     end: int
     kind: str  # paragraph, item or heading
     lines: int = 1
+    level: int = 0  # a Markdown heading's level (1 for '#')
     joined: list["_RawBlock"] | None = None  # the parts after it that a page break cut off
 
     def parts(self) -> list[tuple[int, int]]:
         return [(self.start, self.end)] + [(b.start, b.end) for b in self.joined or []]
+
+
+@cache
+def settings() -> dict:
+    """Cleaning settings from config/ingest.toml."""
+    source = resources.files("argmine").joinpath("config/ingest.toml")
+    config = tomllib.loads(source.read_text(encoding="utf-8"))
+    config["boilerplate_sections"] = {s.lower() for s in config["boilerplate_sections"]}
+    config["table_caption"] = re.compile(config["table_caption"])
+    config["table_end"] = re.compile(config["table_end"])
+    return config
 
 
 def read_text(path: Path) -> str:
@@ -91,9 +107,7 @@ def ingest(path: str | Path, doc_id: str | None = None) -> Document:
 def parse(text: str, doc_id: str = "doc", path: str = "<text>", markdown: bool = False) -> Document:
     """Clean ``text`` into a Document (body blocks, sections, title, byline)."""
     raw = _raw_blocks(text, markdown)
-    raw = _join_page_breaks(text, raw)
-    if not markdown:
-        raw = _mark_headings(text, raw)
+    raw = _mark_headings(text, _join_page_breaks(text, raw))
     title, byline, body = _front_matter(text, raw)
 
     pieces: list[tuple[int, int, int]] = []
@@ -102,13 +116,19 @@ def parse(text: str, doc_id: str = "doc", path: str = "<text>", markdown: bool =
     sections: list[str] = []
     section = ""
     length = 0
+    boilerplate = False
     for block in body:
         cleaned, block_pieces = _clean_parts(text, block.parts(), markdown)
         if not cleaned:
             continue
-        if block.kind == "heading":
-            section = cleaned
-            sections.append(section)
+        if block.kind == "heading" and not (boilerplate and markdown and not block.level):
+            # In Markdown only a marked heading ends a boilerplate section.
+            boilerplate = cleaned.lower() in settings()["boilerplate_sections"]
+            if not boilerplate:
+                section = cleaned
+                sections.append(section)
+            continue
+        if boilerplate:
             continue
         if blocks:
             out.append("\n\n")
@@ -131,24 +151,35 @@ def parse(text: str, doc_id: str = "doc", path: str = "<text>", markdown: bool =
 
 def _raw_blocks(text: str, markdown: bool) -> list[_RawBlock]:
     """Split into blocks at blank lines; Markdown headings and list items start blocks of their own."""
+    comments = [m.span() for m in _MD_COMMENT.finditer(text)] if markdown else []
     lines = []
     pos = 0
     for line in text.splitlines(keepends=True):
-        lines.append((pos, pos + len(line.rstrip("\r\n")), line.strip()))
+        end = pos + len(line.rstrip("\r\n"))
+        inside = any(a <= pos and end <= b for a, b in comments)
+        lines.append((pos, end, "" if inside else line.strip()))
         pos += len(line)
     repeated = _running_lines(lines)
+    caption, table_end = settings()["table_caption"], settings()["table_end"]
 
     blocks: list[_RawBlock] = []
     current: _RawBlock | None = None
+    in_table = False
     for start, end, stripped in lines:
-        if not stripped or "\f" in text[start:end] or _PAGE_NUMBER.match(stripped) or stripped in repeated:
+        heading = _MD_HEADING.match(stripped) if markdown else None
+        if markdown and (in_table or caption.match(stripped)) and not heading:
+            in_table = not table_end.match(stripped)
             current = None
             continue
-        heading = _MD_HEADING.match(stripped) if markdown else None
+        in_table = False
+        if _skipped_line(stripped, markdown) or "\f" in text[start:end] or _running_key(stripped) in repeated:
+            current = None
+            continue
         item = _LIST_ITEM.match(text[start:end])
         if heading:
-            lead = text.index(heading.group(2), start) if heading.group(2) else end
-            blocks.append(_RawBlock(lead, lead + len(heading.group(2)), "heading"))
+            if heading.group(2):
+                lead = text.index(heading.group(2), start)
+                blocks.append(_RawBlock(lead, lead + len(heading.group(2)), "heading", level=len(heading.group(1))))
             current = None
         elif item:
             current = _RawBlock(start + item.end(), end, "item")
@@ -163,24 +194,42 @@ def _raw_blocks(text: str, markdown: bool) -> list[_RawBlock]:
 
 
 def _mark_headings(text: str, blocks: list[_RawBlock]) -> list[_RawBlock]:
-    """In plain text, a short single line without final punctuation is a heading."""
+    """A short single line without final punctuation is a heading (Markdown converted from
+    PDF often leaves headings unmarked)."""
     for block in blocks:
         if block.kind == "paragraph" and not block.joined and _looks_like_heading(text[block.start : block.end], block.lines):
             block.kind = "heading"
     return blocks
 
 
+def _skipped_line(stripped: str, markdown: bool) -> bool:
+    """Lines that are never body text: blank, page numbers, bare URLs; in Markdown also
+    table rows and a lone upper-case token such as a report number."""
+    if not stripped or _PAGE_NUMBER.match(stripped) or _URL_LINE.match(stripped):
+        return True
+    lone_code = " " not in stripped and not any(c.islower() for c in stripped) and not _TERMINAL.search(stripped)
+    return markdown and (stripped.startswith("|") or (lone_code and not _MD_HEADING.match(stripped)))
+
+
+def _running_key(line: str) -> str:
+    """A line with emphasis marks and numbers taken out, so 'Report 2' and 'Report 3' match."""
+    return _SPACES.sub(" ", re.sub(r"[\d*_]+", "", line)).strip()
+
+
 def _running_lines(lines) -> set[str]:
-    """Short lines repeated three or more times: running headers and footers."""
-    counts = Counter(s for _, _, s in lines if s and len(s) <= 80 and not _LIST_ITEM.match(s))
-    return {s for s, n in counts.items() if n >= 3 and not _MD_HEADING.match(s)}
+    """Short unpunctuated lines repeated (numbers aside) often: running headers and footers."""
+    counts = Counter(
+        _running_key(s) for _, _, s in lines
+        if s and len(s) <= 80 and not _LIST_ITEM.match(s) and not _MD_HEADING.match(s) and not _TERMINAL.search(s)
+    )
+    return {k for k, n in counts.items() if k and n >= settings()["running_line_min_count"]}
 
 
 def _looks_like_heading(block: str, lines: int) -> bool:
     stripped = block.strip()
     return (
         lines == 1
-        and len(stripped.split()) <= HEADING_MAX_WORDS
+        and len(stripped.split()) <= settings()["heading_max_words"]
         and not _TERMINAL.search(stripped)
         and not stripped[0].islower()
     )
@@ -214,7 +263,12 @@ def _continues(text: str, prev: _RawBlock, block: _RawBlock) -> bool:
 
 
 def _front_matter(text: str, blocks: list[_RawBlock]):
-    """Title: the first block when it reads like a heading. Byline: short unpunctuated or '|' lines after it."""
+    """Title: a Markdown level-1 heading among the first blocks (what precedes it is a cover
+    page), else the first block when it reads like a heading. Byline: short unpunctuated or
+    '|' lines after it."""
+    first_h1 = next((i for i, b in enumerate(blocks[:10]) if b.level == 1), None)
+    if first_h1 is not None:
+        blocks = blocks[first_h1:]
     if not blocks or blocks[0].kind != "heading":
         return None, [], blocks
     title, rest = blocks[0], blocks[1:]
@@ -246,7 +300,7 @@ def _clean(text: str, start: int, end: int, markdown: bool) -> tuple[str, list[t
     segment = text[start:end]
     deleted: list[tuple[int, int]] = []
     for m in _LINK.finditer(segment):
-        if m.group(1):  # an image: drop it whole
+        if m.group(1) or m.group(2).isdigit():  # an image or a footnote mark: drop it whole
             deleted.append((m.start(), m.end()))
         else:
             deleted.append((m.start(), m.start(2)))
