@@ -81,20 +81,23 @@ def run(paths, out_dir, model):
 @click.option("--pred", "pred_dir", help="An `argmine run` output folder to score.")
 @click.option("--model", help="A model (name or path) to run on the gold sentences.")
 @click.option("--classifier", help="A classifier to cross-validate on the gold (with --cv).")
-@click.option("--cv", "folds", default="5", show_default=True, help="Number of folds, or 'documents' for leave-one-document-out.")
+@click.option("--cv", "folds", default="documents", show_default=True, help="Number of folds, or 'documents' for leave-one-document-out.")
 @click.option("--documents", type=click.Path(file_okay=False), help="Folder of the raw documents (default: raw/ beside the gold folder).")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), help="Also write the report as JSON.")
-def evaluate(gold, pred_dir, model, classifier, folds, documents, json_path):
+@click.option("--plots", "plot_dir", type=click.Path(file_okay=False), help="Also draw confusion matrices and reliability diagrams (PNG) in this folder.")
+def evaluate(gold, pred_dir, model, classifier, folds, documents, json_path, plot_dir):
     """Score predictions, a model, or a cross-validated classifier against the gold.
 
-    Prints per-label precision, recall, F1 and support, macro-F1, accuracy and the
-    confusion matrix for each axis, and the segmenter's boundary scores.
+    Prints for each axis per-label precision, recall, F1 (with 95% bootstrap
+    intervals) and support, macro-F1, accuracy, the confusion matrix and the
+    calibration error; the summary built from predicted labels against the gold
+    summary; and the segmenter's boundary scores.
 
     \b
     Examples:
       argmine evaluate --gold corpus/gold --model default
       argmine evaluate --gold corpus/gold --classifier tfidf-lr --cv documents
-      argmine evaluate --gold corpus/gold --pred out
+      argmine evaluate --gold corpus/gold --pred out --plots out/plots
     """
     from . import evaluate as ev
     from .classify import load_model
@@ -116,6 +119,39 @@ def evaluate(gold, pred_dir, model, classifier, folds, documents, json_path):
     click.echo(ev.format_table(report), nl=False)
     if json_path:
         ev.write_json(report, json_path)
+    if plot_dir:
+        for path in ev.write_plots(report, plot_dir):
+            click.echo(f"wrote {path}", err=True)
+
+
+@main.command()
+@click.option("--gold", required=True, help="A gold .jsonl file or a folder of them.")
+@click.option("--classifiers", default="rules,tfidf-lr", show_default=True, help="Comma-separated classifier names.")
+@click.option("--cv", "folds", default="documents", show_default=True, help="Number of folds, or 'documents' for leave-one-document-out.")
+@click.option("--documents", type=click.Path(file_okay=False), help="Folder of the raw documents (default: raw/ beside the gold folder).")
+@click.option("--out", "out_prefix", default="comparison", show_default=True, help="Write OUT.md and OUT.json.")
+def compare(gold, classifiers, folds, documents, out_prefix):
+    """Cross-validate several classifiers on the same folds and print one table.
+
+    Macro-F1 per axis with 95% bootstrap intervals, accuracy, calibration error,
+    fitting time and prediction speed, written as Markdown and JSON too.
+
+    \b
+    Example:
+      argmine compare --gold corpus/gold --classifiers rules,tfidf-lr --out bench/comparison
+    """
+    from . import evaluate as ev
+    from .gold import load_gold
+
+    names = [c.strip() for c in classifiers.split(",") if c.strip()]
+    if not names:
+        raise click.UsageError("--classifiers needs at least one classifier name")
+    if folds != "documents" and not folds.isdigit():
+        raise click.UsageError(f"--cv must be a number of folds or 'documents', got '{folds}'")
+    result = ev.compare(load_gold(gold, documents), names, folds if folds == "documents" else int(folds))
+    click.echo(ev.compare_markdown(result), nl=False)
+    written = ev.write_comparison(result, out_prefix)
+    click.echo("wrote " + " and ".join(map(str, written)), err=True)
 
 
 @main.command()
