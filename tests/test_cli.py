@@ -77,7 +77,7 @@ def test_evaluate_needs_exactly_one_source():
 def test_evaluate_cross_validation_and_predictions(tmp_path):
     result = invoke("evaluate", "--gold", GOLD, "--classifier", "rules", "--cv", "documents")
     assert result.exit_code == 0, result.output
-    assert "cross-validation: leave-one-document-out (3 documents)" in result.output
+    assert "cross-validation: leave-one-document-out (12 documents)" in result.output
     out = tmp_path / "out"
     assert invoke("run", REFERENCE, "--out", out).exit_code == 0
     result = invoke("evaluate", "--gold", GOLD / "japan-nato-cooperation.jsonl", "--pred", out)
