@@ -19,7 +19,7 @@ from typing import Callable, Iterable
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
 
 from .errors import ModelError
 from .scheme import Scheme, load_scheme
@@ -94,8 +94,50 @@ def _count(cues: list[str], texts: pd.Series) -> np.ndarray:
     return texts.str.count(re.compile(pattern, re.IGNORECASE)).to_numpy(dtype=float)
 
 
+class RuleFeatures(TransformerMixin, BaseEstimator):
+    """The cue lexicon as features: per label of every axis, the count of its cues in the
+    sentence and whether a heading cue matches the section. Learns nothing from data."""
+
+    def __init__(self, scheme_path=None):
+        self.scheme_path = scheme_path
+
+    def fit(self, X, y=None):
+        scheme = load_scheme(self.scheme_path)
+        self.cues_ = [(label.cues, label.heading_cues) for axis in scheme.axes for label in axis.labels]
+        self.feature_names_ = [f"{axis.name}:{label.name}:{kind}" for axis in scheme.axes for label in axis.labels for kind in ("text", "heading")]
+        return self
+
+    def transform(self, X) -> np.ndarray:
+        X = features(X)
+        columns = []
+        for cues, heading_cues in self.cues_:
+            columns.append(np.log1p(_count(list(cues), X["text"])))
+            columns.append((_count(list(heading_cues), X["section"]) > 0).astype(float))
+        return np.column_stack(columns) if columns else np.zeros((len(X), 0))
+
+    def get_feature_names_out(self, input_features=None):
+        return np.array(self.feature_names_, dtype=object)
+
+
 def _rules(axis: str) -> BaseEstimator:
     return RuleClassifier(axis=axis)
+
+
+def _cues_lr(axis: str) -> BaseEstimator:
+    """Logistic regression over the cue lexicon's features plus words and the heading: prior
+    knowledge that holds across documents, corrected by what the gold teaches."""
+    from sklearn.compose import ColumnTransformer
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.pipeline import Pipeline
+
+    columns = ColumnTransformer(
+        [
+            ("cues", RuleFeatures(), ["text", "section", "position"]),
+            ("words", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=2), "text"),
+            ("heading", TfidfVectorizer(min_df=2), "section"),
+        ]
+    )
+    return Pipeline([("features", columns), ("classifier", CalibratedLogisticRegression(C=1.0))])
 
 
 def _tfidf_lr(axis: str) -> BaseEstimator:
@@ -123,7 +165,10 @@ class CalibratedLogisticRegression(ClassifierMixin, BaseEstimator):
     """Logistic regression whose probabilities are calibrated by cross-validation (sigmoid).
 
     Uses as many calibration folds as the rarest label allows (at most ``cv``); with a label
-    seen only once it falls back to the uncalibrated regression.
+    seen only once it falls back to the uncalibrated regression. ``predict`` takes the label
+    with the highest probability relative to its share of the training data (a balanced
+    decision), so rare labels are not drowned by the common ``none``; ``predict_proba``
+    stays calibrated.
     """
 
     def __init__(self, C=4.0, cv=3):
@@ -140,20 +185,22 @@ class CalibratedLogisticRegression(ClassifierMixin, BaseEstimator):
         self.estimator_ = CalibratedClassifierCV(base, method="sigmoid", cv=folds) if folds >= 2 else base
         self.estimator_.fit(X, y)
         self.classes_ = self.estimator_.classes_
+        self.priors_ = np.array([np.mean(y == c) for c in self.classes_])
         return self
 
     def predict_proba(self, X):
         return self.estimator_.predict_proba(X)
 
     def predict(self, X):
-        return self.classes_[self.predict_proba(X).argmax(axis=1)]
+        return self.classes_[(self.predict_proba(X) / self.priors_).argmax(axis=1)]
 
 
-CLASSIFIERS: dict[str, Callable[[str], BaseEstimator]] = {"rules": _rules, "tfidf-lr": _tfidf_lr}
+CLASSIFIERS: dict[str, Callable[[str], BaseEstimator]] = {"rules": _rules, "tfidf-lr": _tfidf_lr, "cues-lr": _cues_lr}
 
 # The only types a model file may hold beyond those skops trusts by default (scikit-learn, numpy).
 TRUSTED_TYPES = [
     "argmine.classify.RuleClassifier",
+    "argmine.classify.RuleFeatures",
     "argmine.classify.CalibratedLogisticRegression",
     "sklearn.calibration._CalibratedClassifier",
     "sklearn.calibration._SigmoidCalibration",
@@ -184,9 +231,10 @@ class Model:
             return out
         for axis, estimator in self.estimators.items():
             proba = estimator.predict_proba(X)
-            best = proba.argmax(axis=1)
-            out[axis] = np.asarray(estimator.classes_)[best]
-            out[f"{axis}_confidence"] = proba[np.arange(len(X)), best]
+            classes = list(estimator.classes_)
+            labels = estimator.predict(X)
+            out[axis] = labels
+            out[f"{axis}_confidence"] = proba[np.arange(len(X)), [classes.index(label) for label in labels]]
             out[f"{axis}_proba"] = [dict(zip(estimator.classes_, map(float, p))) for p in proba]
         return out
 
