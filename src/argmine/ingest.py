@@ -38,9 +38,13 @@ _LINK = re.compile(r"(!?)\[((?:[^\[\]\\]|\\.)*)\]\((?:[^()\s]|\([^()\s]*\))*\)")
 _ESCAPE = re.compile(r"\\(?=[\\`*_{}\[\]()#+\-.!|<>])")
 _EMPHASIS = re.compile(r"(\*\*|__|\*)(?=\S)(.+?)(?<=\S)\1")
 _SPACES = re.compile(r"\s+")
-# A word broken at a line end: "infor-\nmation"; group 1 and 2 are the halves.
-_LINE_END_HYPHEN = re.compile(r"([^\W\d_]+)[-\u00ad\u2010][ \t]*\r?\n\s*(?=([^\W\d_]+))")
+# A hyphen ending a line inside a word or compound: "infor-\nmation", "U.S.-\nJapan".
+_LINE_END_HYPHEN = re.compile(r"(?<=[\w.])([-\u00ad\u2010])[ \t]*\r?\n\s*(?=[^\W_])")
+_HYPHEN_TAIL = re.compile(r"(?<=[\w.])[-\u00ad\u2010]$")  # a block ending like that (page break)
+_SOFT_HYPHEN = re.compile("\u00ad")
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+_LEFT_WORD = re.compile(r"[^\W\d_]*$")
+_RIGHT_WORD = re.compile(r"[^\W\d_]*")
 
 
 @dataclass
@@ -350,10 +354,8 @@ def _clean_parts(
         cleaned, part_pieces = _clean(text, start, end, markdown, words)
         if not cleaned:
             continue
-        broken = _HYPHEN_TAIL.search(out) if out else None
-        head = _WORD.match(cleaned)
-        if broken and head and cleaned[0].islower():
-            if not _keep_hyphen(broken.group(1), head.group(0).split("-")[0], words):
+        if out and _HYPHEN_TAIL.search(out) and cleaned[0].isalnum():
+            if not _keep_hyphen(out[-40:-1], out[-1], cleaned[:40], words):
                 out = out[:-1]
                 c, o, n = pieces[-1]
                 pieces[-1] = (c, o, n - 1)
@@ -362,9 +364,6 @@ def _clean_parts(
         pieces.extend((len(out) + c, o, n) for c, o, n in part_pieces)
         out += cleaned
     return out, [p for p in pieces if p[2] > 0]
-
-
-_HYPHEN_TAIL = re.compile(r"([^\W\d_]+)[-\u00ad\u2010]$")
 
 
 def _vocabulary(text: str) -> set[str]:
@@ -378,11 +377,18 @@ def _vocabulary(text: str) -> set[str]:
     return words
 
 
-def _keep_hyphen(left: str, right: str, words: set[str]) -> bool:
-    """A hyphen at a line end between ``left`` and ``right`` belongs to the words (kept) when
-    ``left`` is an acronym ("NATO-led") or the text has the compound but never the joined
-    word; otherwise it is hyphenation (dropped)."""
-    if any(c.isupper() for c in left[1:]):
+def _keep_hyphen(before: str, hyphen: str, after: str, words: set[str]) -> bool:
+    """Whether a hyphen ending a line stays when the lines are joined (without a space). A soft
+    hyphen never does. It does before a capital or a digit ("U.S.-Japan", "2023-24"), after an
+    acronym ("NATO-led"), and in a compound the text spells elsewhere but never as one word
+    ("long-term"); otherwise it is hyphenation ("infor-mation")."""
+    if hyphen == "\u00ad":
+        return False
+    if not after[:1].islower():
+        return True
+    left = _LEFT_WORD.search(before).group(0)
+    right = _RIGHT_WORD.match(after).group(0)
+    if not left or any(c.isupper() for c in left[1:]):
         return True
     return f"{left}-{right}".lower() in words and f"{left}{right}".lower() not in words
 
@@ -394,10 +400,9 @@ def _clean(
     segment = text[start:end]
     deleted: list[tuple[int, int]] = []
     for m in _LINE_END_HYPHEN.finditer(segment):
-        if not m.group(2)[0].islower():
-            continue
-        cut = m.end(1) + (0 if not _keep_hyphen(m.group(1), m.group(2), words) else 1)
-        deleted.append((cut, m.end()))
+        keep = _keep_hyphen(segment[max(m.start() - 40, 0) : m.start()], m.group(1), segment[m.end() : m.end() + 40], words)
+        deleted.append((m.start() + keep, m.end()))
+    deleted.extend(m.span() for m in _SOFT_HYPHEN.finditer(segment))
     for m in _LINK.finditer(segment):
         if m.group(1) or m.group(2).isdigit():  # an image or a footnote mark: drop it whole
             deleted.append((m.start(), m.end()))
