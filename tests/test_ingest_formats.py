@@ -19,9 +19,11 @@ def sentences(path):
 # --- PDF -------------------------------------------------------------------------------
 
 
-def write_pdf(path, pages, header="Policy Brief 2024"):
+def write_pdf(path, pages, header="Policy Brief 2024", heading_step=20):
     """A PDF with a running header and a page number on every page. ``pages``: per page a
-    list of paragraphs, each a list of lines; a line starting "# " is a bold heading."""
+    list of paragraphs, each a list of lines; a line starting "# " is a bold heading, set
+    ``heading_step`` points above the next line (34: loose enough for pdfminer to make each
+    line a text box of its own)."""
     from fpdf import FPDF
 
     pdf = FPDF(unit="pt", format="A4")
@@ -36,7 +38,7 @@ def write_pdf(path, pages, header="Policy Brief 2024"):
                 if line.startswith("# "):
                     pdf.set_font("Helvetica", "B", 14)
                     pdf.text(72, y, line[2:])
-                    y += 20
+                    y += heading_step
                 else:
                     pdf.set_font("Helvetica", size=11)
                     pdf.text(72, y, line)
@@ -91,6 +93,22 @@ def test_pdf_title_sections_and_dropped_lines(pdf):
     assert extracted.count("Policy Brief 2024") == 3 and "Policy Brief" not in doc.text
     assert [line for line in extracted.splitlines() if line.isdigit()] == ["1", "2", "3"]
     assert not re.search(r"\b[123]\b", doc.text)
+
+
+@pytest.mark.parametrize("heading_step", [20, 34], ids=["one text box", "a text box per line"])
+def test_pdf_heading_wrapped_over_two_lines(tmp_path, heading_step):
+    body = ["Japan and its partners should act now, before the next crisis arrives.", "NATO agrees with that view."]
+    pages = [
+        [["# Alliance Cooperation in the Age of", "# Cyber Threats"], body],
+        [["# What the Allies Should Do About", "# Ransomware"], body],
+        [body],
+    ]
+    path = write_pdf(tmp_path / "wrapped.pdf", pages, heading_step=heading_step)
+    doc = ingest(path)
+    assert doc.title == "Alliance Cooperation in the Age of Cyber Threats"
+    assert doc.sections == ["What the Allies Should Do About Ransomware"]
+    sections = {1: "", 2: "What the Allies Should Do About Ransomware", 3: "What the Allies Should Do About Ransomware"}
+    assert [(s.page, s.section, s.text) for s in segment(doc)] == [(p, sections[p], t) for p in (1, 2, 3) for t in body]
 
 
 def test_pdf_page_numbers(pdf):

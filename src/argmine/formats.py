@@ -19,6 +19,8 @@ from __future__ import annotations
 import io
 import logging
 import re
+import statistics
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -189,15 +191,19 @@ class _HtmlWalker:
 
 def read_pdf(path: Path, data: bytes, config: dict) -> Extracted:
     """The text layer, page by page, with pdfminer.six's layout analysis: one text box
-    (a paragraph, a heading, a running header, a page number ...) per block."""
+    (a paragraph, a heading, a running header, a page number ...) per block. A box set in
+    a larger font than the body text is written on one line, together with the boxes
+    right after it in the same size, so that a heading wrapped over two lines still reads
+    as a heading."""
     from pdfminer.pdfdocument import PDFPasswordIncorrect
 
     # pdfminer warns about harmless oddities; without a handler Python would print them.
     logging.getLogger("pdfminer").addHandler(logging.NullHandler())
     try:
-        pages = _pdf_pages(data, all_texts=False)
+        ratio = config["pdf"]["heading_size_ratio"]
+        pages = _pdf_pages(data, False, ratio)
         if not any(p.strip() for p in pages):  # text may sit inside form objects only
-            pages = _pdf_pages(data, all_texts=True)
+            pages = _pdf_pages(data, True, ratio)
     except PDFPasswordIncorrect:
         raise InputError(
             f"{path}: is protected by a password; save an unprotected copy first, e.g. qpdf --decrypt --password=PASS in.pdf out.pdf"
@@ -217,21 +223,46 @@ def read_pdf(path: Path, data: bytes, config: dict) -> Extracted:
     return Extracted(text, None, starts)
 
 
-def _pdf_pages(data: bytes, all_texts: bool) -> list[str]:
+def _pdf_pages(data: bytes, all_texts: bool, heading_size_ratio: float) -> list[str]:
+    """Each page's text boxes joined by blank lines."""
     from pdfminer.high_level import extract_pages
-    from pdfminer.layout import LAParams, LTFigure, LTTextBox
+    from pdfminer.layout import LAParams, LTChar, LTFigure, LTTextBox
 
     def boxes(container):
         for element in container:
             if isinstance(element, LTTextBox):
-                yield element.get_text().translate(_LIGATURES).strip()
+                yield element
             elif isinstance(element, LTFigure) and all_texts:
                 yield from boxes(element)
 
-    pages = []
+    pages: list[list[tuple[str, float]]] = []
+    sizes: Counter = Counter()  # characters per font size: the most common is the body text's
     for layout in extract_pages(io.BytesIO(data), laparams=LAParams(all_texts=all_texts)):
-        pages.append("\n\n".join(b for b in boxes(layout) if b))
-    return pages
+        page = []
+        for box in boxes(layout):
+            text = box.get_text().translate(_LIGATURES).strip()
+            chars = [round(c.size, 1) for line in box for c in line if isinstance(c, LTChar)]
+            if text:
+                sizes.update(chars)
+                page.append((text, statistics.median(chars) if chars else 0.0))
+        pages.append(page)
+    body = sizes.most_common(1)[0][0] if sizes else 0.0
+    texts = []
+    for page in pages:
+        out: list[str] = []
+        previous = None  # the size of the heading just written
+        for text, size in page:
+            if body and size > body * heading_size_ratio:
+                text = text.replace("\n", " ")
+                if size == previous:  # a heading's next line, set apart by loose line spacing
+                    out[-1] += " " + text
+                    continue
+                previous = size
+            else:
+                previous = None
+            out.append(text)
+        texts.append("\n\n".join(out))
+    return texts
 
 
 # --- DOCX -----------------------------------------------------------------------------
