@@ -87,7 +87,7 @@ def read_html(path: Path, data: bytes, config: dict) -> Extracted:
         soup = BeautifulSoup(data, "lxml")
     except Exception:
         raise InputError(f"{path}: cannot be read as HTML; save the page again as .html") from None
-    settings = config["html"]
+    settings = {**config["html"], "drop_words": set(config["html"]["drop_words"])}
     body = soup.body or soup
     root = body.find("main") or body.find(attrs={"role": "main"}) or body.find("article") or body
     outside = ("nav", "aside", "footer")
@@ -125,7 +125,7 @@ def _html_boilerplate(tag, settings: dict) -> bool:
     style = attrs.get("style", "").replace(" ", "").lower()
     if "display:none" in style or "visibility:hidden" in style:
         return True
-    words = set(settings["drop_words"])
+    words = settings["drop_words"]
     for token in [*(attrs.get("class") or []), attrs.get("id") or ""]:
         parts = {p.lower() for p in _CAMEL.split(token) if p}
         if parts & words or re.sub(r"[-_]", "", token.lower()) in words:
@@ -198,7 +198,9 @@ def read_pdf(path: Path, data: bytes, config: dict) -> Extracted:
     from pdfminer.pdfdocument import PDFPasswordIncorrect
 
     # pdfminer warns about harmless oddities; without a handler Python would print them.
-    logging.getLogger("pdfminer").addHandler(logging.NullHandler())
+    logger = logging.getLogger("pdfminer")
+    if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
+        logger.addHandler(logging.NullHandler())
     try:
         ratio = config["pdf"]["heading_size_ratio"]
         pages = _pdf_pages(data, False, ratio)

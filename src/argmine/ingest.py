@@ -394,7 +394,7 @@ def _keep_hyphen(before: str, hyphen: str, after: str, words: set[str]) -> bool:
 
 
 def _clean(
-    text: str, start: int, end: int, markdown: bool, words: set[str] = frozenset()
+    text: str, start: int, end: int, markdown: bool, words: set[str] | frozenset[str] = frozenset()
 ) -> tuple[str, list[tuple[int, int, int]]]:
     """Clean text[start:end]; return it with its (clean_start, orig_start, length) pieces."""
     segment = text[start:end]

@@ -79,9 +79,9 @@ class Sentence:
     section: str
     text: str
     position: float = 0.0  # relative position of the sentence in the document, 0..1
-    page: int | None = None  # 1-based page where the sentence starts (PDF); None for formats without pages
     labels: dict[str, str] = field(default_factory=dict)
     confidences: dict[str, float] = field(default_factory=dict)
+    page: int | None = None  # 1-based page where the sentence starts (PDF); None for formats without pages
 
     def record(self) -> dict:
         row = {
