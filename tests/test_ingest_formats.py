@@ -400,3 +400,24 @@ def test_run_folder_with_html_pdf_and_docx(tmp_path, pdf):
         pages[doc_id] = [line["page"] for line in lines]
     assert pages == {"page": [None] * 8, "paper": [None] * 6, "brief": [1, 1, 1, 1, 2, 2, 3]}
     assert json.loads((out / "brief.summary.json").read_text())["title"] == "Alliance Cooperation"
+
+
+def test_run_reports_a_scanned_pdf_and_goes_on(tmp_path):
+    from fpdf import FPDF
+    from PIL import Image
+
+    folder = tmp_path / "papers"
+    folder.mkdir()
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.image(Image.new("RGB", (200, 100), "white"), x=10, y=10, w=100)
+    pdf.output(str(folder / "scan.pdf"))
+    (folder / "page.html").write_text(PAGE, encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["run", str(folder), "--out", str(out)])
+    assert result.exit_code == 1
+    message = f"{folder / 'scan.pdf'}: has no text layer (scanned images?); run OCR first, e.g. ocrmypdf in.pdf out.pdf"
+    assert f"Error: {message}\n" in result.output and "Traceback" not in result.output
+    run = json.loads((out / "run.json").read_text())
+    assert [(d["doc_id"], d["status"], d["error"]) for d in run["documents"]] == [("page", "ok", None), ("scan", "failed", message)]
+    assert not (out / "scan.sentences.jsonl").exists() and (out / "page.sentences.jsonl").exists()
