@@ -90,10 +90,13 @@ def test_unreadable_documents(tmp_path, content, message):
 
 
 def test_unsupported_suffix(tmp_path):
-    path = tmp_path / "paper.pdf"
-    path.write_bytes(b"%PDF-1.4")
-    with pytest.raises(InputError, match="unsupported file type '.pdf'"):
+    path = tmp_path / "paper.doc"
+    path.write_bytes(b"\xd0\xcf\x11\xe0")
+    with pytest.raises(InputError) as err:
         ingest(path)
+    assert str(err.value) == (
+        f"{path}: unsupported file type '.doc'; argmine reads .docx, .htm, .html, .markdown, .md, .pdf, .text, .txt"
+    )
 
 
 CONVERTED_REPORT = """<!-- SOURCE: a provenance note -->

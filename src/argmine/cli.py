@@ -42,7 +42,7 @@ def main():
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder for the outputs.")
 @click.option("--model", default="default", show_default=True, help="A bundled model's name, 'rules', or a model file's path.")
 def run(paths, out_dir, model):
-    """Label and summarise documents (files or folders of .txt/.md).
+    """Label and summarise documents (files or folders of .txt, .md, .html, .pdf, .docx).
 
     Writes per document DOC.sentences.jsonl, DOC.summary.json and DOC.summary.md,
     and run.json for the whole run. Exits 1 if any document failed.
@@ -72,7 +72,7 @@ def run(paths, out_dir, model):
     ok = len(record["documents"]) - failed
     click.echo(f"{ok} document(s) done, {failed} failed; outputs in {out_dir}/", err=True)
     if not record["documents"]:
-        raise click.UsageError("no .txt or .md documents found in the given paths")
+        raise click.UsageError("no .txt, .md, .html, .htm, .pdf or .docx documents found in the given paths")
     sys.exit(1 if failed else 0)
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import GoldError, InputError
-from .ingest import TEXT_SUFFIXES, ingest
+from .ingest import SUFFIXES, TEXT_SUFFIXES, ingest
 from .scheme import Scheme, load_scheme
 
 REQUIRED = ("doc_id", "sent_id", "section", "text")
@@ -97,10 +97,11 @@ def _load_file(path: Path, documents: Path | None, scheme: Scheme) -> pd.DataFra
 
 
 def document_path(doc_id: str, documents: str | Path | None, gold_file: str | Path) -> Path | None:
-    """The raw document of ``doc_id``: in ``documents``, by default ``raw/`` beside the gold folder."""
+    """The raw document of ``doc_id``: in ``documents``, by default ``raw/`` beside the gold folder.
+    A text file wins over an HTML, PDF or DOCX file of the same name (its source, say)."""
     gold_file = Path(gold_file)
     folder = Path(documents) if documents else (gold_file if gold_file.is_dir() else gold_file.parent).parent / "raw"
-    for suffix in sorted(TEXT_SUFFIXES):
+    for suffix in sorted(TEXT_SUFFIXES) + sorted(SUFFIXES - TEXT_SUFFIXES):
         candidate = folder / f"{doc_id}{suffix}"
         if candidate.exists():
             return candidate

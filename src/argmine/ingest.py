@@ -1,9 +1,13 @@
 """Read a document from disk and clean it into body blocks under their section headings.
 
-Cleaning keeps the text of Markdown links, drops escaping backslashes, removes page
-numbers and repeated running headers, and re-joins paragraphs cut by a page break.
-Title and byline become metadata. Every character of the cleaned text maps back to
-the original file through ``Document.offsets``.
+Plain text and Markdown are read as they are; HTML, PDF and DOCX are first turned into
+text by ``formats`` (the main text of a page, a PDF's text layer with pages separated by
+form feeds, a Word file's paragraphs). Cleaning keeps the text of Markdown links, drops
+escaping backslashes, repairs words hyphenated at a line end, removes page numbers and
+repeated running headers, and re-joins paragraphs cut by a page break. Title and byline
+become metadata. Every character of the cleaned text maps back to the source text through
+``Document.offsets``: the file itself for .txt and .md, the extracted text otherwise
+(``extract_text``).
 """
 
 from __future__ import annotations
@@ -16,11 +20,13 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
+from . import formats
 from .errors import InputError
 from .types import Block, Document, OffsetMap
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
+SUFFIXES = TEXT_SUFFIXES | set(formats.READERS)
 
 _TERMINAL = re.compile(r"""[.!?:;]["'’”)\]]*$""")
 _MD_HEADING = re.compile(r"^(#{1,6})(?:\s+(.*?))?\s*#*\s*$")
@@ -32,6 +38,13 @@ _LINK = re.compile(r"(!?)\[((?:[^\[\]\\]|\\.)*)\]\((?:[^()\s]|\([^()\s]*\))*\)")
 _ESCAPE = re.compile(r"\\(?=[\\`*_{}\[\]()#+\-.!|<>])")
 _EMPHASIS = re.compile(r"(\*\*|__|\*)(?=\S)(.+?)(?<=\S)\1")
 _SPACES = re.compile(r"\s+")
+# A hyphen ending a line inside a word or compound: "infor-\nmation", "U.S.-\nJapan".
+_LINE_END_HYPHEN = re.compile(r"(?<=[\w.])([-\u00ad\u2010])[ \t]*\r?\n\s*(?=[^\W_])")
+_HYPHEN_TAIL = re.compile(r"(?<=[\w.])[-\u00ad\u2010]$")  # a block ending like that (page break)
+_SOFT_HYPHEN = re.compile("\u00ad")
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+_LEFT_WORD = re.compile(r"[^\W\d_]*$")
+_RIGHT_WORD = re.compile(r"[^\W\d_]*")
 
 
 @dataclass
@@ -58,8 +71,8 @@ def settings() -> dict:
     return config
 
 
-def read_text(path: Path) -> str:
-    """Decode a text file: UTF-8 first, otherwise the detected encoding."""
+def read_bytes(path: Path) -> bytes:
+    """The file's content; an empty or unreadable file is an InputError."""
     try:
         data = path.read_bytes()
     except IsADirectoryError:
@@ -68,6 +81,12 @@ def read_text(path: Path) -> str:
         raise InputError(f"{path}: cannot be read ({exc.strerror}); check the path and its permissions") from None
     if not data.strip():
         raise InputError(f"{path}: the file is empty; give a document with text in it")
+    return data
+
+
+def read_text(path: Path) -> str:
+    """Decode a text file: UTF-8 first, otherwise the detected encoding."""
+    data = read_bytes(path)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")
     if b"\x00" in data[:8192] or not _mostly_text(data[:8192]):
@@ -90,25 +109,66 @@ def _mostly_text(sample: bytes) -> bool:
 
 
 def ingest(path: str | Path, doc_id: str | None = None) -> Document:
-    """Read and clean the document at ``path``."""
+    """Read and clean the document at ``path`` (.txt, .md, .html, .htm, .pdf or .docx)."""
     path = Path(path)
-    if path.suffix.lower() not in TEXT_SUFFIXES:
-        raise InputError(
-            f"{path}: unsupported file type '{path.suffix or '(none)'}'; argmine reads "
-            + ", ".join(sorted(TEXT_SUFFIXES))
-        )
-    text = read_text(path)
-    document = parse(text, doc_id or path.stem, str(path), markdown=path.suffix.lower() in MARKDOWN_SUFFIXES)
+    doc_id = doc_id or path.stem
+    extracted = _extract(path)
+    if isinstance(extracted, str):
+        document = parse(extracted, doc_id, str(path), markdown=path.suffix.lower() in MARKDOWN_SUFFIXES)
+    elif extracted.blocks is None:  # PDF: find the structure the way plain text's is found
+        document = parse(extracted.text, doc_id, str(path), page_starts=extracted.page_starts)
+    else:
+        raw = [_RawBlock(start, end, kind, level=level) for start, end, kind, level in extracted.blocks]
+        document = _document(extracted.text, raw, doc_id, str(path), structured=True, title=extracted.title)
     if not document.blocks:
         raise InputError(f"{path}: no body text found (only headings or whitespace); give a document with sentences")
     return document
 
 
-def parse(text: str, doc_id: str = "doc", path: str = "<text>", markdown: bool = False) -> Document:
-    """Clean ``text`` into a Document (body blocks, sections, title, byline)."""
+def extract_text(path: str | Path) -> str:
+    """The text that ``Document.offsets`` of ``ingest(path)`` index: the decoded file for
+    .txt and .md, the extracted text (blocks separated by blank lines, PDF pages by form
+    feeds) for HTML, PDF and DOCX."""
+    extracted = _extract(Path(path))
+    return extracted if isinstance(extracted, str) else extracted.text
+
+
+def _extract(path: Path) -> "str | formats.Extracted":
+    suffix = path.suffix.lower()
+    if suffix in TEXT_SUFFIXES:
+        return read_text(path)
+    if suffix in formats.READERS:
+        return formats.READERS[suffix](path, read_bytes(path), settings())
+    raise InputError(
+        f"{path}: unsupported file type '{path.suffix or '(none)'}'; argmine reads " + ", ".join(sorted(SUFFIXES))
+    )
+
+
+def parse(
+    text: str, doc_id: str = "doc", path: str = "<text>", markdown: bool = False, page_starts: list[int] | None = None
+) -> Document:
+    """Clean ``text`` into a Document (body blocks, sections, title, byline). ``page_starts``:
+    where each page starts in ``text`` (pages separated by form feeds), to number pages."""
     raw = _raw_blocks(text, markdown)
     raw = _mark_headings(text, _join_page_breaks(text, raw))
-    title, byline, body = _front_matter(text, raw)
+    return _document(text, raw, doc_id, path, markdown, page_starts=page_starts)
+
+
+def _document(
+    text: str,
+    raw: list[_RawBlock],
+    doc_id: str,
+    path: str,
+    markdown: bool = False,
+    structured: bool = False,
+    title: str = "",
+    page_starts: list[int] | None = None,
+) -> Document:
+    """Assemble the Document from raw blocks: front matter, boilerplate sections, cleaning.
+    ``structured``: the blocks come from markup (HTML, DOCX), so only a level-1 heading is a
+    title, and ``title`` is the fallback when there is none."""
+    words = _vocabulary(text)
+    title_block, byline, body = _front_matter(text, raw, structured)
 
     pieces: list[tuple[int, int, int]] = []
     out: list[str] = []
@@ -118,7 +178,7 @@ def parse(text: str, doc_id: str = "doc", path: str = "<text>", markdown: bool =
     length = 0
     boilerplate = False
     for block in body:
-        cleaned, block_pieces = _clean_parts(text, block.parts(), markdown)
+        cleaned, block_pieces = _clean_parts(text, block.parts(), markdown, words)
         if not cleaned:
             continue
         if block.kind == "heading" and not (boilerplate and markdown and not block.level):
@@ -142,10 +202,11 @@ def parse(text: str, doc_id: str = "doc", path: str = "<text>", markdown: bool =
         path=path,
         text="".join(out),
         blocks=blocks,
-        title=_clean(text, title.start, title.end, markdown)[0] if title else "",
-        byline=" ".join(_clean(text, b.start, b.end, markdown)[0] for b in byline),
+        title=_clean(text, title_block.start, title_block.end, markdown, words)[0] if title_block else title,
+        byline=" ".join(_clean(text, b.start, b.end, markdown, words)[0] for b in byline),
         sections=sections,
         offsets=OffsetMap(pieces),
+        page_starts=list(page_starts or []),
     )
 
 
@@ -262,13 +323,15 @@ def _continues(text: str, prev: _RawBlock, block: _RawBlock) -> bool:
     return not (block.lines == 1 and _looks_like_heading(head, 1) and len(head.split()) < 4)
 
 
-def _front_matter(text: str, blocks: list[_RawBlock]):
-    """Title: a Markdown level-1 heading among the first blocks (what precedes it is a cover
-    page), else the first block when it reads like a heading. Byline: short unpunctuated or
-    '|' lines after it."""
+def _front_matter(text: str, blocks: list[_RawBlock], structured: bool = False):
+    """Title: a level-1 heading among the first blocks (what precedes it is a cover page),
+    else (unless ``structured``) the first block when it reads like a heading. Byline: short
+    unpunctuated or '|' lines after it."""
     first_h1 = next((i for i, b in enumerate(blocks[:10]) if b.level == 1), None)
     if first_h1 is not None:
         blocks = blocks[first_h1:]
+    elif structured:
+        return None, [], blocks
     if not blocks or blocks[0].kind != "heading":
         return None, [], blocks
     title, rest = blocks[0], blocks[1:]
@@ -281,24 +344,65 @@ def _front_matter(text: str, blocks: list[_RawBlock]):
     return title, byline, rest
 
 
-def _clean_parts(text: str, parts: list[tuple[int, int]], markdown: bool) -> tuple[str, list[tuple[int, int, int]]]:
-    """Clean each part of a block and join them with one space."""
+def _clean_parts(
+    text: str, parts: list[tuple[int, int]], markdown: bool, words: set[str]
+) -> tuple[str, list[tuple[int, int, int]]]:
+    """Clean each part of a block and join them with one space, or with none where a page
+    break cut a hyphenated word ("infor-" | "mation")."""
     out, pieces = "", []
     for start, end in parts:
-        cleaned, part_pieces = _clean(text, start, end, markdown)
+        cleaned, part_pieces = _clean(text, start, end, markdown, words)
         if not cleaned:
             continue
-        if out:
+        if out and _HYPHEN_TAIL.search(out) and cleaned[0].isalnum():
+            if not _keep_hyphen(out[-40:-1], out[-1], cleaned[:40], words):
+                out = out[:-1]
+                c, o, n = pieces[-1]
+                pieces[-1] = (c, o, n - 1)
+        elif out:
             out += " "
         pieces.extend((len(out) + c, o, n) for c, o, n in part_pieces)
         out += cleaned
-    return out, pieces
+    return out, [p for p in pieces if p[2] > 0]
 
 
-def _clean(text: str, start: int, end: int, markdown: bool) -> tuple[str, list[tuple[int, int, int]]]:
+def _vocabulary(text: str) -> set[str]:
+    """Lower-cased words of ``text`` and the pairs of its hyphenated compounds ("long-term"),
+    to tell a line-end hyphenation ("infor-mation") from a compound broken at a line end."""
+    words: set[str] = set()
+    for m in _WORD.finditer(text):
+        parts = m.group(0).lower().split("-")
+        words.update(parts)
+        words.update(f"{a}-{b}" for a, b in zip(parts, parts[1:]))
+    return words
+
+
+def _keep_hyphen(before: str, hyphen: str, after: str, words: set[str]) -> bool:
+    """Whether a hyphen ending a line stays when the lines are joined (without a space). A soft
+    hyphen never does. It does before a capital or a digit ("U.S.-Japan", "2023-24"), after an
+    acronym ("NATO-led"), and in a compound the text spells elsewhere but never as one word
+    ("long-term"); otherwise it is hyphenation ("infor-mation")."""
+    if hyphen == "\u00ad":
+        return False
+    if not after[:1].islower():
+        return True
+    left = _LEFT_WORD.search(before).group(0)
+    right = _RIGHT_WORD.match(after).group(0)
+    if not left or any(c.isupper() for c in left[1:]):
+        return True
+    return f"{left}-{right}".lower() in words and f"{left}{right}".lower() not in words
+
+
+def _clean(
+    text: str, start: int, end: int, markdown: bool, words: set[str] | frozenset[str] = frozenset()
+) -> tuple[str, list[tuple[int, int, int]]]:
     """Clean text[start:end]; return it with its (clean_start, orig_start, length) pieces."""
     segment = text[start:end]
     deleted: list[tuple[int, int]] = []
+    for m in _LINE_END_HYPHEN.finditer(segment):
+        keep = _keep_hyphen(segment[max(m.start() - 40, 0) : m.start()], m.group(1), segment[m.end() : m.end() + 40], words)
+        deleted.append((m.start() + keep, m.end()))
+    deleted.extend(m.span() for m in _SOFT_HYPHEN.finditer(segment))
     for m in _LINK.finditer(segment):
         if m.group(1) or m.group(2).isdigit():  # an image or a footnote mark: drop it whole
             deleted.append((m.start(), m.end()))

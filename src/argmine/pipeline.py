@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .classify import Model, load_model
 from .errors import ArgmineError, InputError
-from .ingest import TEXT_SUFFIXES, ingest, parse
+from .ingest import SUFFIXES, ingest, parse
 from .segment import segment
 from .summarize import SCHEMA_VERSION, summarize, to_markdown
 from .types import Document, Sentence
@@ -45,7 +45,7 @@ def collect(paths: list[str | Path]) -> list[Path]:
     files: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            files.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in TEXT_SUFFIXES))
+            files.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES))
         else:
             files.append(p)
     return files

@@ -4,6 +4,7 @@ The pipeline (config/segmenter.cfg) is spaCy's rule-based sentencizer plus the
 registered ``argmine_boundaries`` component, which repairs its abbreviation errors.
 Each block (paragraph or list item) is segmented on its own, so no sentence crosses
 a paragraph, and offsets index the cleaned text: ``text[start:end] == sentence``.
+A sentence of a PDF carries the page it starts on.
 """
 
 from __future__ import annotations
@@ -83,6 +84,7 @@ def segment(document: Document) -> list[Sentence]:
                         end=block.start + end,
                         section=block.section,
                         text=doc.text[start:end],
+                        page=document.page_at(block.start + start),
                     )
                 )
     n = max(len(sentences) - 1, 1)

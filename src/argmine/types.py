@@ -44,7 +44,12 @@ class OffsetMap:
 
 @dataclass
 class Document:
-    """A cleaned document: body text plus where its blocks and sections are."""
+    """A cleaned document: body text plus where its blocks and sections are.
+
+    ``offsets`` leads back to the source text: the file itself for .txt and .md, the text
+    extracted from it for HTML, PDF and DOCX (``argmine.ingest.extract_text``). For a PDF,
+    ``page_starts[i]`` is where page i + 1 starts in that extracted text.
+    """
 
     doc_id: str
     path: str
@@ -54,6 +59,13 @@ class Document:
     byline: str = ""
     sections: list[str] = field(default_factory=list)
     offsets: OffsetMap = field(default_factory=OffsetMap)
+    page_starts: list[int] = field(default_factory=list)
+
+    def page_at(self, offset: int) -> int | None:
+        """The 1-based page of the cleaned text's character at ``offset``; None without pages."""
+        if not self.page_starts:
+            return None
+        return max(bisect.bisect_right(self.page_starts, self.offsets.to_original(offset)), 1)
 
 
 @dataclass
@@ -69,6 +81,7 @@ class Sentence:
     position: float = 0.0  # relative position of the sentence in the document, 0..1
     labels: dict[str, str] = field(default_factory=dict)
     confidences: dict[str, float] = field(default_factory=dict)
+    page: int | None = None  # 1-based page where the sentence starts (PDF); None for formats without pages
 
     def record(self) -> dict:
         row = {
@@ -78,6 +91,7 @@ class Sentence:
             "end": self.end,
             "section": self.section,
             "text": self.text,
+            "page": self.page,
         }
         for axis, label in self.labels.items():
             row[axis] = label
