@@ -195,12 +195,64 @@ class CalibratedLogisticRegression(ClassifierMixin, BaseEstimator):
         return self.classes_[(self.predict_proba(X) / self.priors_).argmax(axis=1)]
 
 
-CLASSIFIERS: dict[str, Callable[[str], BaseEstimator]] = {"rules": _rules, "tfidf-lr": _tfidf_lr, "cues-lr": _cues_lr}
+class MeanEnsemble(ClassifierMixin, BaseEstimator):
+    """The mean of its members' probabilities over the scheme's labels of ``axis``.
+
+    ``members`` names registered classifiers; ``weights`` (default equal) weigh them.
+    """
+
+    def __init__(self, axis="role", members=("rules", "words-lr"), weights=None):
+        self.axis = axis
+        self.members = members
+        self.weights = weights
+
+    def fit(self, X, y):
+        self.classes_ = np.array(load_scheme().axis(self.axis).names)
+        self.estimators_ = [make_estimator(name, self.axis).fit(X, y) for name in self.members]
+        return self
+
+    def predict_proba(self, X) -> np.ndarray:
+        weights = np.asarray(self.weights if self.weights is not None else [1.0] * len(self.members), dtype=float)
+        total = np.zeros((len(features(X)), len(self.classes_)))
+        for weight, estimator in zip(weights / weights.sum(), self.estimators_):
+            proba = estimator.predict_proba(X)
+            for j, label in enumerate(estimator.classes_):
+                total[:, list(self.classes_).index(label)] += weight * proba[:, j]
+        return total
+
+    def predict(self, X) -> np.ndarray:
+        return self.classes_[self.predict_proba(X).argmax(axis=1)]
+
+
+def _words_lr(axis: str) -> BaseEstimator:
+    """Word uni- and bigrams with class-balanced logistic regression (uncalibrated): the learned
+    half of the ``rules+words`` ensemble."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+    from sklearn.compose import ColumnTransformer
+
+    columns = ColumnTransformer([("words", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=2), "text")])
+    return Pipeline([("features", columns), ("classifier", LogisticRegression(C=1.0, class_weight="balanced", max_iter=3000))])
+
+
+def _rules_words(axis: str) -> BaseEstimator:
+    return MeanEnsemble(axis=axis, members=("rules", "words-lr"))
+
+
+CLASSIFIERS: dict[str, Callable[[str], BaseEstimator]] = {
+    "rules": _rules,
+    "tfidf-lr": _tfidf_lr,
+    "cues-lr": _cues_lr,
+    "words-lr": _words_lr,
+    "rules+words": _rules_words,
+}
 
 # The only types a model file may hold beyond those skops trusts by default (scikit-learn, numpy).
 TRUSTED_TYPES = [
     "argmine.classify.RuleClassifier",
     "argmine.classify.RuleFeatures",
+    "argmine.classify.MeanEnsemble",
     "argmine.classify.CalibratedLogisticRegression",
     "sklearn.calibration._CalibratedClassifier",
     "sklearn.calibration._SigmoidCalibration",
@@ -208,10 +260,25 @@ TRUSTED_TYPES = [
 
 
 def make_estimator(classifier: str, axis: str) -> BaseEstimator:
+    """The estimator ``classifier`` builds for ``axis``; the spec may name one per axis
+    ("role=rules+words/level=words-lr"), otherwise one name serves every axis."""
+    name = per_axis(classifier).get(axis) if "=" in classifier else classifier
+    if name is None:
+        raise ModelError(f"classifier '{classifier}' names no classifier for the axis '{axis}'; add {axis}=NAME")
     try:
-        return CLASSIFIERS[classifier](axis)
+        return CLASSIFIERS[name](axis)
     except KeyError:
-        raise ModelError(f"unknown classifier '{classifier}'; choose one of {', '.join(CLASSIFIERS)}") from None
+        raise ModelError(f"unknown classifier '{name}'; choose one of {', '.join(CLASSIFIERS)}") from None
+
+
+def per_axis(classifier: str) -> dict[str, str]:
+    """{axis: name} from "role=A/level=B"; {} for a plain name."""
+    if "=" not in classifier:
+        return {}
+    pairs = [part.split("=", 1) for part in classifier.split("/")]
+    if any(len(pair) != 2 or not pair[0].strip() or not pair[1].strip() for pair in pairs):
+        raise ModelError(f"classifier '{classifier}': write one name, or AXIS=NAME pairs separated by '/'")
+    return {axis.strip(): name.strip() for axis, name in pairs}
 
 
 @dataclass

@@ -306,8 +306,9 @@ def compare(gold: pd.DataFrame, classifiers: list[str], folds: int | str = "docu
     """Cross-validate each classifier on the same folds; one row per classifier plus the full reports."""
     from .classify import make_estimator
 
-    for name in classifiers:
-        make_estimator(name, "role")  # an unknown name fails before any work
+    for name in classifiers:  # an unknown name fails before any work
+        for axis in load_scheme().axis_names:
+            make_estimator(name, axis)
     reports = {name: cross_validate(gold, name, folds) for name in classifiers}
     rows = []
     for name, report in reports.items():
