@@ -91,3 +91,22 @@ def test_untrusted_types_are_refused(tmp_path):
     sio.dump({"metadata": "{}", "estimators": {"role": FunctionTransformer(func=np.linalg.inv)}}, path)
     with pytest.raises(ModelError, match="refused: the file holds types argmine does not trust"):
         load_model(path)
+
+
+def test_ensemble_averages_its_members(gold):
+    from argmine.classify import MeanEnsemble
+
+    X, y = features(gold), gold["level"].to_numpy()
+    ensemble = MeanEnsemble(axis="level", members=("rules", "words-lr")).fit(X, y)
+    parts = [make_estimator(name, "level").fit(X, y) for name in ("rules", "words-lr")]
+    expected = np.zeros((len(X), len(ensemble.classes_)))
+    for part in parts:
+        for j, label in enumerate(part.classes_):
+            expected[:, list(ensemble.classes_).index(label)] += part.predict_proba(X)[:, j] / 2
+    np.testing.assert_allclose(ensemble.predict_proba(X), expected)
+
+
+def test_one_classifier_per_axis(gold):
+    model = fit_model(gold, "role=rules/level=words-lr")
+    assert type(model.estimators["role"]).__name__ == "RuleClassifier"
+    assert type(model.estimators["level"]).__name__ == "Pipeline"

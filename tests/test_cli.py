@@ -115,3 +115,37 @@ def test_train_reproduces_the_default_model(tmp_path):
     assert pd_new[["role", "level"]].equals(pd_old[["role", "level"]])
     info = invoke("info", out)
     assert json.loads(info.output)["classifier"] == default.metadata["classifier"]
+
+
+def test_compare_writes_markdown_and_json(tmp_path):
+    prefix = tmp_path / "cmp"
+    gold = GOLD / "japan-nato-cooperation.jsonl"
+    result = invoke("compare", "--gold", gold, "--classifiers", "rules,role=rules/level=rules", "--cv", "3", "--out", prefix)
+    assert result.exit_code == 0, result.output
+    table = (tmp_path / "cmp.md").read_text()
+    assert "| rules | " in table and "| role=rules/level=rules | " in table
+    data = json.loads((tmp_path / "cmp.json").read_text())
+    assert [row["classifier"] for row in data["rows"]] == ["rules", "role=rules/level=rules"]
+    low, high = data["rows"][0]["role_macro_f1_ci"]
+    assert low <= data["rows"][0]["role_macro_f1"] <= high
+
+
+@pytest.mark.parametrize(
+    "spec, message",
+    [
+        ("nosuch", "Error: unknown classifier 'nosuch'; choose one of "),
+        ("role=rules", "Error: classifier 'role=rules' names no classifier for the axis 'level'; add level=NAME"),
+        ("role=rules/level", "Error: classifier 'role=rules/level': write one name, or AXIS=NAME pairs separated by '/'"),
+    ],
+)
+def test_compare_rejects_bad_classifier_specs(spec, message):
+    result = invoke("compare", "--gold", GOLD / "japan-nato-cooperation.jsonl", "--classifiers", spec)
+    assert result.exit_code == 1
+    assert message in result.output
+
+
+def test_evaluate_draws_plots(tmp_path):
+    result = invoke("evaluate", "--gold", GOLD / "japan-nato-cooperation.jsonl", "--model", "rules", "--plots", tmp_path)
+    assert result.exit_code == 0, result.output
+    for name in ("confusion-role", "confusion-level", "reliability-role", "reliability-level"):
+        assert (tmp_path / f"{name}.png").read_bytes().startswith(b"\x89PNG")
