@@ -254,11 +254,12 @@ def train(gold_path: str | Path, classifier: str, documents: str | Path | None =
 def save_model(model: Model, path: str | Path) -> Path:
     import skops.io as sio
 
+    from .files import atomic
+
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    sio.dump({"metadata": json.dumps(model.metadata, sort_keys=True), "estimators": model.estimators}, tmp)
-    tmp.replace(path)
+    with atomic(path) as tmp:
+        sio.dump({"metadata": json.dumps(model.metadata, sort_keys=True), "estimators": model.estimators}, tmp)
     return path
 
 
@@ -267,21 +268,37 @@ def bundled_models() -> dict[str, Path]:
     return {Path(str(p)).stem: Path(str(p)) for p in folder.iterdir() if str(p).endswith(".skops")}
 
 
+def model_path(name_or_path: str | Path) -> Path | None:
+    """The file a model name or path refers to; None for ``rules`` (built, not read)."""
+    path = Path(name_or_path)
+    if path.exists():
+        return path
+    bundled = bundled_models()
+    if str(name_or_path) in bundled:
+        return bundled[str(name_or_path)]
+    if str(name_or_path) == "rules":
+        return None
+    names = ", ".join(sorted([*bundled, "rules"]))
+    raise ModelError(f"{name_or_path}: no such model file or bundled model; give a .skops path or one of: {names}")
+
+
+def model_digest(name_or_path: str | Path = "default") -> str:
+    """SHA-256 identifying a model: of its file, or for ``rules`` of the label scheme file its cues come from."""
+    path = model_path(name_or_path)
+    if path is None:
+        data = b"rules\0" + resources.files("argmine").joinpath("config/labels.toml").read_bytes()
+    else:
+        data = path.read_bytes()
+    return hashlib.sha256(data).hexdigest()
+
+
 def load_model(name_or_path: str | Path = "default", scheme: Scheme | None = None) -> Model:
     """A model by bundled name ("default"), by file path, or an untrained classifier name ("rules")."""
     scheme = scheme or load_scheme()
-    text = str(name_or_path)
-    path = Path(text)
-    if not path.exists():
-        bundled = bundled_models()
-        if text in bundled:
-            path = bundled[text]
-        elif text == "rules":  # needs no training
-            estimators = {axis: make_estimator("rules", axis).fit(None) for axis in scheme.axis_names}
-            return Model(estimators, {"classifier": "rules", "scheme": scheme.as_dict()})
-        else:
-            names = ", ".join(sorted([*bundled, "rules"]))
-            raise ModelError(f"{text}: no such model file or bundled model; give a .skops path or one of: {names}")
+    path = model_path(name_or_path)
+    if path is None:  # rules: needs no training
+        estimators = {axis: make_estimator("rules", axis).fit(None) for axis in scheme.axis_names}
+        return Model(estimators, {"classifier": "rules", "scheme": scheme.as_dict()})
     return _read(path, scheme)
 
 
