@@ -13,6 +13,7 @@ import json
 import platform
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Callable, Iterable
@@ -68,10 +69,11 @@ class RuleClassifier(ClassifierMixin, BaseEstimator):
 
     def decision_function(self, X) -> np.ndarray:
         X = features(X)
+        texts, sections = _prepare(X["text"].tolist()), _prepare(X["section"].tolist())
         scores = np.zeros((len(X), len(self.classes_)))
         for j, label in enumerate(self.classes_):
-            text_hits = _count(self.cues_[label], X["text"])
-            head_hits = _count(self.heading_cues_[label], X["section"]) > 0
+            text_hits = _count(self.cues_[label], texts)
+            head_hits = _count(self.heading_cues_[label], sections) > 0
             scores[:, j] = self.weights_[label] * text_hits + self.heading_weight * head_hits
             if label == self.default_:
                 scores[:, j] += self.default_score
@@ -87,11 +89,44 @@ class RuleClassifier(ClassifierMixin, BaseEstimator):
         return self.classes_[self.predict_proba(X).argmax(axis=1)]
 
 
-def _count(cues: list[str], texts: pd.Series) -> np.ndarray:
+def _prepare(texts: list[str]) -> list[tuple[str, bool]]:
+    """Each text with whether it was lower-cased: done when lower-case matching finds exactly what
+    IGNORECASE matching finds, i.e. every character outside ASCII is one without case (quotes, dashes)."""
+    prepared = []
+    for text in texts:
+        if text.isascii() or all(c.isascii() or c.lower() == c == c.upper() for c in set(text)):
+            prepared.append((text.lower(), True))
+        else:
+            prepared.append((text, False))
+    return prepared
+
+
+def _count(cues: list[str], texts: list[tuple[str, bool]]) -> np.ndarray:
+    """Non-overlapping cue matches in each prepared text (a longer cue wins where two start together)."""
     if not cues:
         return np.zeros(len(texts))
-    pattern = r"(?<![\w-])(?:" + "|".join(re.escape(c) for c in sorted(cues, key=len, reverse=True)) + ")"
-    return texts.str.count(re.compile(pattern, re.IGNORECASE)).to_numpy(dtype=float)
+    pattern, folded = _cue_patterns(tuple(cues))
+    counts: dict[tuple[str, bool], int] = {}  # section headings repeat: count each distinct text once
+    for key in texts:
+        if key not in counts:
+            text, lowered = key
+            counts[key] = len((folded if lowered and folded is not None else pattern).findall(text))
+    return np.fromiter((counts[key] for key in texts), dtype=float, count=len(texts))
+
+
+@lru_cache(maxsize=256)
+def _cue_patterns(cues: tuple[str, ...]) -> tuple[re.Pattern, re.Pattern | None]:
+    """The case-insensitive cue pattern, and for ASCII cues the same pattern in lower case.
+
+    Matching lower-cased text (see ``_prepare``) against lower-case ASCII cues finds exactly what
+    IGNORECASE finds, about five times faster; other text uses the IGNORECASE pattern.
+    """
+    ordered = sorted(cues, key=len, reverse=True)
+    body = r"(?<![\w-])(?:{})"
+    pattern = re.compile(body.format("|".join(re.escape(c) for c in ordered)), re.IGNORECASE)
+    if not all(c.isascii() for c in cues):
+        return pattern, None
+    return pattern, re.compile(body.format("|".join(re.escape(c.lower()) for c in ordered)))
 
 
 def _rules(axis: str) -> BaseEstimator:
@@ -192,11 +227,17 @@ class Model:
 
     def label(self, sentences) -> None:
         """Set ``labels`` and ``confidences`` on Sentence records in place."""
-        predicted = self.predict(sentences)
-        for i, sentence in enumerate(sentences):
-            for axis in self.estimators:
-                sentence.labels[axis] = str(predicted[axis].iloc[i])
-                sentence.confidences[axis] = float(predicted[f"{axis}_confidence"].iloc[i])
+        if not sentences:
+            return
+        X = features(sentences)
+        rows = np.arange(len(X))
+        for axis, estimator in self.estimators.items():
+            proba = estimator.predict_proba(X)
+            best = proba.argmax(axis=1)
+            labels = np.asarray(estimator.classes_)[best].tolist()
+            for sentence, label, confidence in zip(sentences, labels, proba[rows, best].tolist()):
+                sentence.labels[axis] = str(label)
+                sentence.confidences[axis] = float(confidence)
 
 
 def fit_model(gold: pd.DataFrame, classifier: str, scheme: Scheme | None = None) -> Model:

@@ -70,10 +70,11 @@ def segment(document: Document) -> list[Sentence]:
     """Sentences of ``document`` in order, ``sent_id`` from 1."""
     nlp = load_segmenter()
     sentences: list[Sentence] = []
-    texts = (document.text[b.start : b.end] for b in document.blocks)
-    for block, doc in zip(document.blocks, nlp.pipe(texts)):
+    texts = [document.text[b.start : b.end] for b in document.blocks]
+    for block, text, doc in zip(document.blocks, texts, nlp.pipe(texts)):
         for sent in doc.sents:
-            start, end = _trim(doc.text, sent.start_char, sent.end_char)
+            # ``text`` is doc.text, which spaCy rebuilds from the tokens at every access.
+            start, end = _trim(text, sent.start_char, sent.end_char)
             if start < end:
                 sentences.append(
                     Sentence(
@@ -82,7 +83,7 @@ def segment(document: Document) -> list[Sentence]:
                         start=block.start + start,
                         end=block.start + end,
                         section=block.section,
-                        text=doc.text[start:end],
+                        text=text[start:end],
                     )
                 )
     n = max(len(sentences) - 1, 1)
