@@ -32,15 +32,27 @@ NO_HEADING = "(no heading)"
 
 def features(rows: pd.DataFrame | Iterable) -> pd.DataFrame:
     """The classifier input: text, section heading and relative position of each sentence."""
+    if isinstance(rows, pd.DataFrame) and rows.attrs.get(_FEATURES):
+        return rows
     if not isinstance(rows, pd.DataFrame):
-        rows = pd.DataFrame(
-            [{"text": s.text, "section": s.section, "position": s.position} for s in rows],
+        rows = list(rows)
+        frame = pd.DataFrame(
+            {
+                "text": [s.text for s in rows],
+                "section": [s.section or NO_HEADING for s in rows],
+                "position": [float(s.position) for s in rows],
+            },
             columns=["text", "section", "position"],
         )
-    frame = rows[["text", "section", "position"]].copy()
-    frame["section"] = frame["section"].fillna("").replace("", NO_HEADING)
-    frame["position"] = frame["position"].astype(float)
+    else:
+        frame = rows[["text", "section", "position"]].copy()
+        frame["section"] = frame["section"].fillna("").replace("", NO_HEADING)
+        frame["position"] = frame["position"].astype(float)
+    frame.attrs[_FEATURES] = True  # built here: features(frame) returns it as it is
     return frame
+
+
+_FEATURES = "argmine.features"
 
 
 class RuleClassifier(ClassifierMixin, BaseEstimator):

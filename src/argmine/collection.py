@@ -21,7 +21,7 @@ from .pipeline import iter_sentences
 from .scheme import Scheme, load_scheme
 from .summarize import SCHEMA_VERSION, _human, _plural
 
-ROW_GROUP_ROWS = 65_536
+ROW_GROUP_ROWS = 8_192  # rows held in memory before they go to the Parquet file
 PER_CELL = 10
 
 
