@@ -246,3 +246,14 @@ def test_dask_engine_gives_the_same_outputs(tmp_path, reference_run):
         result = invoke("run", RAW, "--out", out, "--quiet", "--engine", "dask", "--scheduler", cluster.scheduler_address)
         assert result.exit_code == 0, result.output
     assert outputs(out) == outputs(reference_run)
+
+
+def test_outputs_inside_the_input_folder_are_not_read_as_documents(tmp_path):
+    docs = tmp_path / "reports"
+    docs.mkdir()
+    shutil.copy(RAW / "crs-us-japan-relations.txt", docs)
+    out = docs / "out"
+    for _ in range(2):
+        result = invoke("run", docs, "--out", out, "--quiet")
+        assert result.exit_code == 0, result.output
+        assert list(statuses(out)) == ["crs-us-japan-relations"]

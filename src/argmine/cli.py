@@ -45,7 +45,7 @@ def main():
 @click.option("--force", is_flag=True, help="Redo every document, even those whose outputs are up to date.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summaries; errors and the final tally still go to stderr.")
 @click.option("--engine", default="local", show_default=True, type=click.Choice(["local", "dask"]), help="Where documents run: here (local) or on Dask distributed, e.g. --engine dask.")
-@click.option("--scheduler", metavar="ADDRESS", help="A running Dask scheduler for --engine dask, e.g. --scheduler tcp://10.0.0.5:8786 (default: a local cluster of --jobs workers).")
+@click.option("--scheduler", metavar="ADDRESS", help="A running Dask scheduler for --engine dask, e.g. --scheduler tcp://scheduler-host:8786 (default: a local cluster of --jobs workers).")
 def run(paths, out_dir, model, jobs, force, quiet, engine, scheduler):
     """Label and summarise documents (files, folders or glob patterns of .txt/.md).
 
@@ -58,7 +58,7 @@ def run(paths, out_dir, model, jobs, force, quiet, engine, scheduler):
     Examples:
       argmine run corpus/raw/japan-nato-cooperation.txt --out out
       argmine run 'reports/**/*.md' --out out --jobs 4
-      argmine run reports --out out --engine dask --scheduler tcp://10.0.0.5:8786
+      argmine run reports --out out --engine dask --scheduler tcp://scheduler-host:8786
     """
     from pathlib import Path
 

@@ -94,15 +94,19 @@ def _supported(f: Path) -> bool:
     return f.is_file() and f.suffix.lower() in ingest_module.TEXT_SUFFIXES and not is_temp(f)
 
 
-def collect(paths: list[str | Path]) -> list[Path]:
+def collect(paths: list[str | Path], exclude: str | Path | None = None) -> list[Path]:
     """Files named directly, the supported documents inside named folders (sorted, recursive), and
     those a glob pattern matches (sorted; ``**`` matches folders at any depth). A file found twice
-    is kept once, where it was first found."""
+    is kept once, where it was first found. Folders and patterns skip what is inside ``exclude``
+    (the output folder, whose Markdown summaries are not documents)."""
     files: list[Path] = []
     seen: set[Path] = set()
+    skipped = Path(exclude).resolve() if exclude is not None else None
 
-    def add(f: Path) -> None:
+    def add(f: Path, found: bool = True) -> None:
         key = f.resolve()
+        if found and skipped is not None and key.is_relative_to(skipped):
+            return
         if key not in seen:
             seen.add(key)
             files.append(f)
@@ -119,7 +123,7 @@ def collect(paths: list[str | Path]) -> list[Path]:
             for f in sorted(f for f in Path(p).rglob("*") if _supported(f)):
                 add(f)
         else:
-            add(Path(p))
+            add(Path(p), found=False)
     return files
 
 
@@ -171,7 +175,7 @@ def run(
     spec = str(Path(model).resolve()) if Path(model).exists() else str(model)
     _warm(spec)  # a bad model fails the run before any document
     digest = model_digest(spec)
-    files = collect(paths)
+    files = collect(paths, exclude=out)
     ids = unique_ids(files)
     _remove_temp_files(out)
     tasks = [
