@@ -112,6 +112,7 @@ class _ProgressBar:
         from tqdm import tqdm
 
         if self.bar is None:
+            tqdm.monitor_interval = 0  # no monitor thread: --jobs forks worker processes from this one
             self.bar = tqdm(total=progress.total, unit="doc", desc="documents", file=sys.stderr, dynamic_ncols=True)
         if progress.entry is not None:
             self.bar.update(1)

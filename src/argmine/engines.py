@@ -1,9 +1,8 @@
 """Where documents are processed: every engine runs ``pipeline.process_document`` on each Task.
 
 - ``local`` with one job: in this process, one document after the other;
-- ``local`` with N jobs: N worker processes, each loading the model once when it starts
-  (forked from a server process that imported argmine once, where the platform has one;
-  spawned elsewhere);
+- ``local`` with N jobs: N worker processes with the model loaded once in each (forked from
+  this process on Linux, spawned elsewhere);
 - ``dask``: Dask distributed workers, on a local cluster of N workers or on a running
   scheduler. Workers read the inputs and write the outputs themselves, so with a remote
   scheduler both must be on a file system every worker sees at the same paths.
@@ -14,6 +13,7 @@ per worker in flight, so memory does not grow with the number of documents.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator, Sequence
 
 from .errors import EngineError
@@ -22,10 +22,10 @@ from .pipeline import Task, _warm, process_document
 ENGINES = ("local", "dask")
 IN_FLIGHT_PER_WORKER = 2
 SCHEDULER_TIMEOUT = "10s"
-# Workers are forked from a server process that imported these once (spaCy, scikit-learn, skops):
-# a worker starts in a fraction of a second, and never inherits the threads of the main process.
-START_METHOD = "forkserver"
-PRELOAD = ["argmine.pipeline", "argmine.collection", "skops.io"]
+# On Linux workers are forked from this process, which has imported argmine and loaded the model
+# already: a worker starts at once, with no imports of its own. Elsewhere fork is unsafe (macOS) or
+# missing (Windows), and workers are spawned: each imports argmine and loads the model once.
+START_METHOD = "fork" if sys.platform.startswith("linux") else "spawn"
 
 
 def run_tasks(tasks: Sequence[Task], engine: str = "local", jobs: int = 1, scheduler: str | None = None) -> Iterator[tuple[int, dict]]:
@@ -58,9 +58,7 @@ def _processes(tasks: Sequence[Task], jobs: int) -> Iterator[tuple[int, dict]]:
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
     workers = min(jobs, len(tasks))
-    context = multiprocessing.get_context(START_METHOD if START_METHOD in multiprocessing.get_all_start_methods() else "spawn")
-    if context.get_start_method() == "forkserver":
-        context.set_forkserver_preload(PRELOAD)
+    context = multiprocessing.get_context(START_METHOD)
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_warm, initargs=(tasks[0].model,)) as pool:
         pending = {}
         queue = iter(enumerate(tasks))
