@@ -12,6 +12,7 @@ from __future__ import annotations
 import glob
 import hashlib
 import json
+import os
 import re
 import time
 from dataclasses import dataclass
@@ -179,7 +180,7 @@ def run(
     ids = unique_ids(files)
     _remove_temp_files(out)
     tasks = [
-        Task(str(f), str(f.resolve()), doc_id, str(out.resolve()), spec, digest, force) for f, doc_id in zip(files, ids)
+        Task(str(f), os.path.abspath(f), doc_id, str(out.resolve()), spec, digest, force) for f, doc_id in zip(files, ids)
     ]
     record = {"schema_version": SCHEMA_VERSION, "model": str(model), "model_sha256": digest, "documents": []}
     entries: list[dict | None] = [None] * len(tasks)
