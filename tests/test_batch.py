@@ -257,3 +257,15 @@ def test_outputs_inside_the_input_folder_are_not_read_as_documents(tmp_path):
         result = invoke("run", docs, "--out", out, "--quiet")
         assert result.exit_code == 0, result.output
         assert list(statuses(out)) == ["crs-us-japan-relations"]
+
+
+def test_a_folder_without_documents_is_a_usage_error(tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "notes.csv").write_text("a,b\n")
+    result = invoke("run", empty, "--out", tmp_path / "out")
+    assert result.exit_code == 2
+    from argmine.ingest import TEXT_SUFFIXES
+
+    suffixes = ", ".join(sorted(TEXT_SUFFIXES))  # .markdown, .md, .text, .txt today
+    assert result.output.endswith(f"Error: no documents ({suffixes}) found in the given paths\n")

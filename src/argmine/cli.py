@@ -92,7 +92,9 @@ def run(paths, out_dir, model, jobs, force, quiet, engine, scheduler):
         err=True,
     )
     if not record["documents"]:
-        raise click.UsageError("no .txt or .md documents found in the given paths")
+        from .ingest import TEXT_SUFFIXES
+
+        raise click.UsageError(f"no documents ({', '.join(sorted(TEXT_SUFFIXES))}) found in the given paths")
     sys.exit(1 if counts["failed"] else 0)
 
 
