@@ -110,3 +110,24 @@ def test_one_classifier_per_axis(gold):
     model = fit_model(gold, "role=rules/level=words-lr")
     assert type(model.estimators["role"]).__name__ == "RuleClassifier"
     assert type(model.estimators["level"]).__name__ == "Pipeline"
+
+
+def test_lower_case_cue_matching_counts_what_ignorecase_counts():
+    """The fast path (lower-cased text, lower-case cues) must find exactly what IGNORECASE finds,
+    including in text with curly quotes, and falls back for letters whose case folding is special."""
+    import re
+
+    from argmine.classify import _count, _prepare
+
+    cues = ["should", "must", "risk", "cost of", "U.S.", "state"]
+    texts = [
+        "The U.S. MUST act; the risk-taking Cost of delay is ‘high’.",
+        "Japan should—and must—act.",
+        "The ſtate should act.",  # long s: IGNORECASE matches it to 's'
+        "İstanbul must, the KELVIN K risk.",
+        "straße costs of",
+        "",
+    ]
+    reference = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(c) for c in sorted(cues, key=len, reverse=True)) + ")", re.I)
+    assert _count(cues, _prepare(texts)).tolist() == [float(len(reference.findall(t))) for t in texts]
+    assert [lowered for _, lowered in _prepare(texts)] == [True, True, False, False, False, True]

@@ -29,6 +29,7 @@ def test_run_reference_paper(tmp_path):
     doc = "japan-nato-cooperation"
     assert sorted(p.name for p in out.iterdir()) == sorted(
         [f"{doc}.sentences.jsonl", f"{doc}.summary.json", f"{doc}.summary.md", "run.json"]
+        + ["sentences.parquet", "sentences.csv", "collection.summary.json", "collection.summary.md"]
     )
     lines = [json.loads(line) for line in (out / f"{doc}.sentences.jsonl").read_text().splitlines()]
     assert len(lines) == 137
@@ -42,6 +43,11 @@ def test_run_reference_paper(tmp_path):
     run = json.loads((out / "run.json").read_text())
     validator("run").validate(run)
     assert run["documents"][0]["status"] == "ok"
+    collection = json.loads((out / "collection.summary.json").read_text())
+    validator("collection.summary").validate(collection)
+    assert collection["totals"] == {"documents": 1, "sentences": 137, "cells": {
+        lv: {r: c["count"] for r, c in cells.items()} for lv, cells in summary["cells"].items()
+    }}
     markdown = (out / f"{doc}.summary.md").read_text()
     assert "## Grand strategic level" in markdown and "### Recommendations" in markdown
 

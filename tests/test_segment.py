@@ -40,3 +40,17 @@ def test_sections_and_positions():
 
 def test_etc_can_end_a_sentence():
     assert _texts("They bought ships, aircraft, etc. The cost was high.") == ["They bought ships, aircraft, etc.", "The cost was high."]
+
+
+def test_segmenter_rebuilt_past_the_vocabulary_limit_segments_the_same(monkeypatch, reference):
+    """A long run rebuilds the segmenter when spaCy's vocabulary grows past VOCAB_LIMIT: same sentences."""
+    from argmine import segment as seg
+    from argmine.ingest import ingest
+
+    document = ingest(reference)
+    before = [(s.start, s.end) for s in seg.segment(document)]
+    first = seg.load_segmenter()
+    monkeypatch.setattr(seg, "VOCAB_LIMIT", 10)
+    after = [(s.start, s.end) for s in seg.segment(document)]
+    assert seg.load_segmenter() is not first
+    assert after == before

@@ -13,6 +13,7 @@ import json
 import platform
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Callable, Iterable
@@ -31,15 +32,27 @@ NO_HEADING = "(no heading)"
 
 def features(rows: pd.DataFrame | Iterable) -> pd.DataFrame:
     """The classifier input: text, section heading and relative position of each sentence."""
+    if isinstance(rows, pd.DataFrame) and rows.attrs.get(_FEATURES):
+        return rows
     if not isinstance(rows, pd.DataFrame):
-        rows = pd.DataFrame(
-            [{"text": s.text, "section": s.section, "position": s.position} for s in rows],
+        rows = list(rows)
+        frame = pd.DataFrame(
+            {
+                "text": [s.text for s in rows],
+                "section": [s.section or NO_HEADING for s in rows],
+                "position": [float(s.position) for s in rows],
+            },
             columns=["text", "section", "position"],
         )
-    frame = rows[["text", "section", "position"]].copy()
-    frame["section"] = frame["section"].fillna("").replace("", NO_HEADING)
-    frame["position"] = frame["position"].astype(float)
+    else:
+        frame = rows[["text", "section", "position"]].copy()
+        frame["section"] = frame["section"].fillna("").replace("", NO_HEADING)
+        frame["position"] = frame["position"].astype(float)
+    frame.attrs[_FEATURES] = True  # built here: features(frame) returns it as it is
     return frame
+
+
+_FEATURES = "argmine.features"
 
 
 class RuleClassifier(ClassifierMixin, BaseEstimator):
@@ -68,10 +81,11 @@ class RuleClassifier(ClassifierMixin, BaseEstimator):
 
     def decision_function(self, X) -> np.ndarray:
         X = features(X)
+        texts, sections = _prepare(X["text"].tolist()), _prepare(X["section"].tolist())
         scores = np.zeros((len(X), len(self.classes_)))
         for j, label in enumerate(self.classes_):
-            text_hits = _count(self.cues_[label], X["text"])
-            head_hits = _count(self.heading_cues_[label], X["section"]) > 0
+            text_hits = _count(self.cues_[label], texts)
+            head_hits = _count(self.heading_cues_[label], sections) > 0
             scores[:, j] = self.weights_[label] * text_hits + self.heading_weight * head_hits
             if label == self.default_:
                 scores[:, j] += self.default_score
@@ -87,11 +101,44 @@ class RuleClassifier(ClassifierMixin, BaseEstimator):
         return self.classes_[self.predict_proba(X).argmax(axis=1)]
 
 
-def _count(cues: list[str], texts: pd.Series) -> np.ndarray:
+def _prepare(texts: list[str]) -> list[tuple[str, bool]]:
+    """Each text with whether it was lower-cased: done when lower-case matching finds exactly what
+    IGNORECASE matching finds, i.e. every character outside ASCII is one without case (quotes, dashes)."""
+    prepared = []
+    for text in texts:
+        if text.isascii() or all(c.isascii() or c.lower() == c == c.upper() for c in set(text)):
+            prepared.append((text.lower(), True))
+        else:
+            prepared.append((text, False))
+    return prepared
+
+
+def _count(cues: list[str], texts: list[tuple[str, bool]]) -> np.ndarray:
+    """Non-overlapping cue matches in each prepared text (a longer cue wins where two start together)."""
     if not cues:
         return np.zeros(len(texts))
-    pattern = r"(?<![\w-])(?:" + "|".join(re.escape(c) for c in sorted(cues, key=len, reverse=True)) + ")"
-    return texts.str.count(re.compile(pattern, re.IGNORECASE)).to_numpy(dtype=float)
+    pattern, folded = _cue_patterns(tuple(cues))
+    counts: dict[tuple[str, bool], int] = {}  # section headings repeat: count each distinct text once
+    for key in texts:
+        if key not in counts:
+            text, lowered = key
+            counts[key] = len((folded if lowered and folded is not None else pattern).findall(text))
+    return np.fromiter((counts[key] for key in texts), dtype=float, count=len(texts))
+
+
+@lru_cache(maxsize=256)
+def _cue_patterns(cues: tuple[str, ...]) -> tuple[re.Pattern, re.Pattern | None]:
+    """The case-insensitive cue pattern, and for ASCII cues the same pattern in lower case.
+
+    Matching lower-cased text (see ``_prepare``) against lower-case ASCII cues finds exactly what
+    IGNORECASE finds, about five times faster; other text uses the IGNORECASE pattern.
+    """
+    ordered = sorted(cues, key=len, reverse=True)
+    body = r"(?<![\w-])(?:{})"
+    pattern = re.compile(body.format("|".join(re.escape(c) for c in ordered)), re.IGNORECASE)
+    if not all(c.isascii() for c in cues):
+        return pattern, None
+    return pattern, re.compile(body.format("|".join(re.escape(c.lower()) for c in ordered)))
 
 
 class RuleFeatures(TransformerMixin, BaseEstimator):
@@ -109,10 +156,11 @@ class RuleFeatures(TransformerMixin, BaseEstimator):
 
     def transform(self, X) -> np.ndarray:
         X = features(X)
+        texts, sections = _prepare(X["text"].tolist()), _prepare(X["section"].tolist())
         columns = []
         for cues, heading_cues in self.cues_:
-            columns.append(np.log1p(_count(list(cues), X["text"])))
-            columns.append((_count(list(heading_cues), X["section"]) > 0).astype(float))
+            columns.append(np.log1p(_count(list(cues), texts)))
+            columns.append((_count(list(heading_cues), sections) > 0).astype(float))
         return np.column_stack(columns) if columns else np.zeros((len(X), 0))
 
     def get_feature_names_out(self, input_features=None):
@@ -307,11 +355,17 @@ class Model:
 
     def label(self, sentences) -> None:
         """Set ``labels`` and ``confidences`` on Sentence records in place."""
-        predicted = self.predict(sentences)
-        for i, sentence in enumerate(sentences):
-            for axis in self.estimators:
-                sentence.labels[axis] = str(predicted[axis].iloc[i])
-                sentence.confidences[axis] = float(predicted[f"{axis}_confidence"].iloc[i])
+        if not sentences:
+            return
+        X = features(sentences)
+        rows = np.arange(len(X))
+        for axis, estimator in self.estimators.items():
+            proba = estimator.predict_proba(X)
+            best = proba.argmax(axis=1)
+            labels = np.asarray(estimator.classes_)[best].tolist()
+            for sentence, label, confidence in zip(sentences, labels, proba[rows, best].tolist()):
+                sentence.labels[axis] = str(label)
+                sentence.confidences[axis] = float(confidence)
 
 
 def fit_model(gold: pd.DataFrame, classifier: str, scheme: Scheme | None = None) -> Model:
@@ -369,11 +423,12 @@ def train(gold_path: str | Path, classifier: str, documents: str | Path | None =
 def save_model(model: Model, path: str | Path) -> Path:
     import skops.io as sio
 
+    from .files import atomic
+
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    sio.dump({"metadata": json.dumps(model.metadata, sort_keys=True), "estimators": model.estimators}, tmp)
-    tmp.replace(path)
+    with atomic(path) as tmp:
+        sio.dump({"metadata": json.dumps(model.metadata, sort_keys=True), "estimators": model.estimators}, tmp)
     return path
 
 
@@ -382,21 +437,37 @@ def bundled_models() -> dict[str, Path]:
     return {Path(str(p)).stem: Path(str(p)) for p in folder.iterdir() if str(p).endswith(".skops")}
 
 
+def model_path(name_or_path: str | Path) -> Path | None:
+    """The file a model name or path refers to; None for ``rules`` (built, not read)."""
+    path = Path(name_or_path)
+    if path.exists():
+        return path
+    bundled = bundled_models()
+    if str(name_or_path) in bundled:
+        return bundled[str(name_or_path)]
+    if str(name_or_path) == "rules":
+        return None
+    names = ", ".join(sorted([*bundled, "rules"]))
+    raise ModelError(f"{name_or_path}: no such model file or bundled model; give a .skops path or one of: {names}")
+
+
+def model_digest(name_or_path: str | Path = "default") -> str:
+    """SHA-256 identifying a model: of its file, or for ``rules`` of the label scheme file its cues come from."""
+    path = model_path(name_or_path)
+    if path is None:
+        data = b"rules\0" + resources.files("argmine").joinpath("config/labels.toml").read_bytes()
+    else:
+        data = path.read_bytes()
+    return hashlib.sha256(data).hexdigest()
+
+
 def load_model(name_or_path: str | Path = "default", scheme: Scheme | None = None) -> Model:
     """A model by bundled name ("default"), by file path, or an untrained classifier name ("rules")."""
     scheme = scheme or load_scheme()
-    text = str(name_or_path)
-    path = Path(text)
-    if not path.exists():
-        bundled = bundled_models()
-        if text in bundled:
-            path = bundled[text]
-        elif text == "rules":  # needs no training
-            estimators = {axis: make_estimator("rules", axis).fit(None) for axis in scheme.axis_names}
-            return Model(estimators, {"classifier": "rules", "scheme": scheme.as_dict()})
-        else:
-            names = ", ".join(sorted([*bundled, "rules"]))
-            raise ModelError(f"{text}: no such model file or bundled model; give a .skops path or one of: {names}")
+    path = model_path(name_or_path)
+    if path is None:  # rules: needs no training
+        estimators = {axis: make_estimator("rules", axis).fit(None) for axis in scheme.axis_names}
+        return Model(estimators, {"classifier": "rules", "scheme": scheme.as_dict()})
     return _read(path, scheme)
 
 

@@ -39,41 +39,93 @@ def main():
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder for the outputs.")
-@click.option("--model", default="default", show_default=True, help="A bundled model's name, 'rules', or a model file's path.")
-def run(paths, out_dir, model):
-    """Label and summarise documents (files or folders of .txt, .md, .html, .pdf, .docx).
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder for the outputs, e.g. --out out.")
+@click.option("--model", default="default", show_default=True, help="A bundled model's name, 'rules', or a model file's path, e.g. --model models/mine.skops.")
+@click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(min=1), help="Documents processed in parallel (worker processes, or Dask workers), e.g. --jobs 4.")
+@click.option("--force", is_flag=True, help="Redo every document, even those whose outputs are up to date.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summaries; errors and the final tally still go to stderr.")
+@click.option("--engine", default="local", show_default=True, type=click.Choice(["local", "dask"]), help="Where documents run: here (local) or on Dask distributed, e.g. --engine dask.")
+@click.option("--scheduler", metavar="ADDRESS", help="A running Dask scheduler for --engine dask, e.g. --scheduler tcp://scheduler-host:8786 (default: a local cluster of --jobs workers).")
+def run(paths, out_dir, model, jobs, force, quiet, engine, scheduler):
+    """Label and summarise documents (files, folders or glob patterns of .txt, .md, .html, .pdf, .docx).
 
-    Writes per document DOC.sentences.jsonl, DOC.summary.json and DOC.summary.md,
-    and run.json for the whole run. Exits 1 if any document failed.
+    Writes per document DOC.sentences.jsonl, DOC.summary.json and DOC.summary.md; for the
+    whole run sentences.parquet, sentences.csv, collection.summary.json,
+    collection.summary.md and run.json. A rerun skips documents whose outputs are up to
+    date (same input, same model). Exits 1 if any document failed.
 
     \b
-    Example:
+    Examples:
       argmine run corpus/raw/japan-nato-cooperation.txt --out out
+      argmine run 'reports/**/*.md' --out out --jobs 4
+      argmine run reports --out out --engine dask --scheduler tcp://scheduler-host:8786
     """
     from pathlib import Path
 
     from .errors import InputError
     from .pipeline import check_paths, run as run_documents
 
+    if scheduler and engine != "dask":
+        raise click.UsageError("--scheduler needs --engine dask")
     try:
         check_paths(paths)
     except InputError as exc:
         raise click.UsageError(str(exc)) from None
-    record = run_documents(list(paths), out_dir, model)
-    failed = 0
+    bar = _ProgressBar() if not quiet and _terminal() else None
+    try:
+        record = run_documents(list(paths), out_dir, model, jobs=jobs, force=force, engine=engine, scheduler=scheduler, progress=bar)
+    finally:
+        if bar is not None:
+            bar.close()
+    counts = {"ok": 0, "skipped": 0, "failed": 0}
     for entry in record["documents"]:
-        if entry["status"] == "ok":
+        counts[entry["status"]] += 1
+        if entry["status"] == "failed":
+            click.echo(f"Error: {entry['error']}", err=True)
+        elif not quiet:
             summary = Path(out_dir) / f"{entry['doc_id']}.summary.md"
             click.echo(summary.read_text(encoding="utf-8"))
-        else:
-            failed += 1
-            click.echo(f"Error: {entry['error']}", err=True)
-    ok = len(record["documents"]) - failed
-    click.echo(f"{ok} document(s) done, {failed} failed; outputs in {out_dir}/", err=True)
+    sentences = sum(entry["sentences"] for entry in record["documents"])
+    click.echo(
+        f"{counts['ok']} document(s) done, {counts['skipped']} skipped (up to date), {counts['failed']} failed;"
+        f" {sentences} sentences; outputs in {out_dir}/",
+        err=True,
+    )
     if not record["documents"]:
-        raise click.UsageError("no .txt, .md, .html, .htm, .pdf or .docx documents found in the given paths")
-    sys.exit(1 if failed else 0)
+        from .ingest import SUFFIXES
+
+        raise click.UsageError(f"no documents ({', '.join(sorted(SUFFIXES))}) found in the given paths")
+    sys.exit(1 if counts["failed"] else 0)
+
+
+def _terminal() -> bool:
+    """Whether stderr is a terminal: the progress bar is drawn only there."""
+    return sys.stderr.isatty()
+
+
+class _ProgressBar:
+    """Draws the library's progress reports as a tqdm bar on stderr: documents done of all, sentences
+    done, documents and sentences per second, time left."""
+
+    def __init__(self):
+        self.bar = None
+
+    def __call__(self, progress) -> None:
+        from tqdm import tqdm
+
+        if self.bar is None:
+            tqdm.monitor_interval = 0  # no monitor thread: --jobs forks worker processes from this one
+            self.bar = tqdm(total=progress.total, unit="doc", desc="documents", file=sys.stderr, dynamic_ncols=True)
+        if progress.entry is not None:
+            self.bar.update(1)
+        elapsed = self.bar.format_dict["elapsed"]
+        rate = f", {progress.sentences / elapsed:.0f} sentences/s" if elapsed > 0 else ""
+        stage = "; writing combined outputs" if progress.stage == "combining" else ""
+        self.bar.set_postfix_str(f"{progress.sentences} sentences{rate}{stage}", refresh=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
 
 
 @main.command()
@@ -156,8 +208,8 @@ def compare(gold, classifiers, folds, documents, out_prefix):
 
 @main.command()
 @click.option("--gold", required=True, help="A gold .jsonl file or a folder of them.")
-@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "parquet"]), required=True)
-@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "parquet"]), required=True, help="Table format, e.g. --format parquet.")
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False), help="File to write, e.g. --out gold.parquet.")
 @click.option("--documents", type=click.Path(file_okay=False), help="Folder of the raw documents (default: raw/ beside the gold folder).")
 def export(gold, fmt, out_path, documents):
     """Write the labelled gold as one flat table.

@@ -21,6 +21,10 @@ class SchemeError(ArgmineError):
     """The label scheme configuration is malformed."""
 
 
+class EngineError(ArgmineError):
+    """An execution engine cannot be used: not installed, or its scheduler cannot be reached."""
+
+
 def located(path, line=None) -> str:
     """'path' or 'path:line', the prefix every error message starts with."""
     return f"{path}:{line}" if line is not None else f"{path}"

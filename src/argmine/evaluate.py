@@ -416,6 +416,6 @@ def _save(fig, path: Path) -> Path:
 
 
 def write_json(report: dict, path: str | Path) -> None:
-    from .pipeline import write_atomic
+    from .files import write_atomic
 
     write_atomic(Path(path), json.dumps(report, indent=2) + "\n")

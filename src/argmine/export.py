@@ -9,7 +9,7 @@ from .gold import load_gold
 
 def export_gold(gold: str | Path, fmt: str, out: str | Path, documents: str | Path | None = None) -> int:
     """Write the gold as csv, jsonl or parquet; returns the number of rows."""
-    from .pipeline import write_atomic
+    from .files import atomic, write_atomic
 
     data = load_gold(gold, documents)
     out = Path(out)
@@ -19,9 +19,8 @@ def export_gold(gold: str | Path, fmt: str, out: str | Path, documents: str | Pa
     elif fmt == "jsonl":
         write_atomic(out, data.to_json(orient="records", lines=True, force_ascii=False))
     elif fmt == "parquet":
-        tmp = out.with_name(f".{out.name}.tmp")
-        data.to_parquet(tmp, index=False)
-        tmp.replace(out)
+        with atomic(out) as tmp:
+            data.to_parquet(tmp, index=False)
     else:
         raise ValueError(f"unknown format {fmt}")
     return len(data)

@@ -1,19 +1,39 @@
-"""Run documents through ingest -> segment -> classify -> summarize and write the outputs."""
+"""Run documents through ingest -> segment -> classify -> summarize and write the outputs.
+
+A run streams: ``process_document`` handles one document (reads it, writes its outputs,
+returns its run.json entry) and is the unit of work of every engine (``engines.py``:
+in this process, in worker processes, or on Dask). The combined outputs are built
+afterwards by reading the per-document files back one at a time (``collection.py``),
+so memory does not grow with the number of documents.
+"""
 
 from __future__ import annotations
 
+import glob
+import hashlib
 import json
 import os
+import re
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
+from typing import Callable, Iterator
 
-from .classify import Model, load_model
+from .classify import Model, load_model, model_digest
 from .errors import ArgmineError, InputError
+from .files import is_temp, write_atomic
 from .ingest import SUFFIXES, ingest, parse
 from .segment import segment
 from .summarize import SCHEMA_VERSION, summarize, to_markdown
 from .types import Document, Sentence
+
+__all__ = [
+    "Progress", "Result", "Task", "check_paths", "collect", "process", "process_document",
+    "process_file", "process_text", "run", "unique_ids", "write_atomic", "write_outputs",
+]
+
+_GLOB = re.compile(r"[*?\[]")
 
 
 @dataclass
@@ -21,6 +41,32 @@ class Result:
     document: Document
     sentences: list[Sentence]
     summary: dict
+
+
+@dataclass(frozen=True)
+class Task:
+    """One document to process: picklable, so any engine can send it to a worker."""
+
+    path: str  # as collected from the command line; recorded in the outputs
+    source: str  # the same file as an absolute path, for workers in other folders
+    doc_id: str
+    out: str  # absolute output folder
+    model: str  # a bundled model's name, "rules" or an absolute model file path
+    model_sha256: str
+    force: bool = False
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far a run is; the ``progress`` callback of ``run`` receives one after every document."""
+
+    total: int  # documents in the run
+    documents: int  # documents finished so far (ok, skipped or failed)
+    sentences: int  # sentences of the finished documents
+    failed: int
+    skipped: int
+    entry: dict | None  # run.json entry of the document just finished; None in the first call
+    stage: str = "documents"  # "documents", then "combining" while the combined outputs are written
 
 
 def process(document: Document, model: Model) -> Result:
@@ -40,14 +86,44 @@ def process_file(path: str | Path, model: Model | str = "default", doc_id: str |
     return process(ingest(path, doc_id), model)
 
 
-def collect(paths: list[str | Path]) -> list[Path]:
-    """Files named directly, and the supported documents inside named folders (sorted, recursive)."""
+def _is_pattern(p: str | Path) -> bool:
+    return not Path(p).exists() and bool(_GLOB.search(str(p)))
+
+
+def _supported(f: Path) -> bool:
+    return f.is_file() and f.suffix.lower() in SUFFIXES and not is_temp(f)
+
+
+def collect(paths: list[str | Path], exclude: str | Path | None = None) -> list[Path]:
+    """Files named directly, the supported documents inside named folders (sorted, recursive), and
+    those a glob pattern matches (sorted; ``**`` matches folders at any depth). A file found twice
+    is kept once, where it was first found. Folders and patterns skip what is inside ``exclude``
+    (the output folder, whose Markdown summaries are not documents)."""
     files: list[Path] = []
-    for p in map(Path, paths):
-        if p.is_dir():
-            files.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES))
+    seen: set[Path] = set()
+    skipped = Path(exclude).resolve() if exclude is not None else None
+
+    def add(f: Path, found: bool = True) -> None:
+        key = f.resolve()
+        if found and skipped is not None and key.is_relative_to(skipped):
+            return
+        if key not in seen:
+            seen.add(key)
+            files.append(f)
+
+    for p in paths:
+        if _is_pattern(p):
+            for match in map(Path, sorted(glob.glob(str(p), recursive=True))):
+                if match.is_dir():
+                    for f in sorted(f for f in match.rglob("*") if _supported(f)):
+                        add(f)
+                elif _supported(match):
+                    add(match)
+        elif Path(p).is_dir():
+            for f in sorted(f for f in Path(p).rglob("*") if _supported(f)):
+                add(f)
         else:
-            files.append(p)
+            add(Path(p), found=False)
     return files
 
 
@@ -62,48 +138,172 @@ def unique_ids(files: list[Path]) -> list[str]:
     return ids
 
 
-def run(paths: list[str | Path], out: str | Path, model: str = "default") -> dict:
-    """Process every document; one failure never stops the others. Returns the run record (run.json)."""
+def check_paths(paths) -> None:
+    """Every path exists, and every glob pattern matches at least one file or folder."""
+    for p in paths:
+        if _is_pattern(p):
+            if not glob.glob(str(p), recursive=True):
+                raise InputError(f"{p}: no files match this pattern; check the pattern (quote it to let argmine expand it)")
+        elif not Path(p).exists():
+            raise InputError(f"{p}: no such file or folder; check the path")
+
+
+def run(
+    paths: list[str | Path],
+    out: str | Path,
+    model: str = "default",
+    *,
+    jobs: int = 1,
+    force: bool = False,
+    engine: str = "local",
+    scheduler: str | None = None,
+    progress: Callable[[Progress], None] | None = None,
+) -> dict:
+    """Process every document and write the per-document and combined outputs; one failure never
+    stops the others. Returns the run record (run.json).
+
+    Documents whose outputs are already there for the same input content and model are skipped
+    (status "skipped") unless ``force``. ``jobs`` > 1 processes documents in worker processes;
+    ``engine="dask"`` sends them to Dask workers (a local cluster of ``jobs`` workers, or the
+    scheduler at ``scheduler``). ``progress`` is called with a ``Progress`` after every document.
+    """
+    from .collection import write_collection
+    from .engines import run_tasks
+
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    loaded = load_model(model)
-    files = collect(paths)
-    record = {"schema_version": SCHEMA_VERSION, "model": str(model), "documents": []}
+    spec = str(Path(model).resolve()) if Path(model).exists() else str(model)
+    _warm(spec)  # a bad model fails the run before any document
+    digest = model_digest(spec)
+    files = collect(paths, exclude=out)
+    ids = unique_ids(files)
+    _remove_temp_files(out)
+    tasks = [
+        Task(str(f), os.path.abspath(f), doc_id, str(out.resolve()), spec, digest, force) for f, doc_id in zip(files, ids)
+    ]
+    record = {"schema_version": SCHEMA_VERSION, "model": str(model), "model_sha256": digest, "documents": []}
+    entries: list[dict | None] = [None] * len(tasks)
+    report = progress or (lambda _: None)
+    done = sentences = failed = skipped = 0
+    report(Progress(len(tasks), 0, 0, 0, 0, None))
     started = time.perf_counter()
-    for path, doc_id in zip(files, unique_ids(files)):
-        entry = {"path": str(path), "doc_id": doc_id, "status": "ok", "error": None, "sentences": 0}
-        try:
-            result = process(ingest(path, doc_id), loaded)
-            write_outputs(result, out)
-            entry["sentences"] = len(result.sentences)
-        except ArgmineError as exc:
-            entry.update(status="failed", error=str(exc))
-        except Exception as exc:  # one bad document must never stop the batch
-            entry.update(status="failed", error=f"{path}: internal error ({type(exc).__name__}: {exc}); please report it")
-        record["documents"].append(entry)
+    for index, entry in run_tasks(tasks, engine=engine, jobs=jobs, scheduler=scheduler):
+        entries[index] = entry
+        done += 1
+        sentences += entry["sentences"]
+        failed += entry["status"] == "failed"
+        skipped += entry["status"] == "skipped"
+        report(Progress(len(tasks), done, sentences, failed, skipped, entry))
+    record["documents"] = entries
+    report(Progress(len(tasks), done, sentences, failed, skipped, None, stage="combining"))
+    write_collection(out, entries)
     record["seconds"] = round(time.perf_counter() - started, 3)
     write_atomic(out / "run.json", json.dumps(record, indent=2, ensure_ascii=False) + "\n")
     return record
 
 
-def write_outputs(result: Result, out: Path) -> None:
+def process_document(task: Task) -> dict:
+    """Process one document into ``task.out`` and return its run.json entry.
+
+    Never raises for a bad document: the error goes into the entry. Skips the document when its
+    outputs exist for the same input content and model, unless ``task.force``. The model is
+    loaded once per process.
+    """
+    entry = {"path": task.path, "doc_id": task.doc_id, "status": "ok", "error": None, "sentences": 0}
+    out = Path(task.out)
+    try:
+        digest = file_digest(task.source)
+        if digest is not None and not task.force:
+            finished = finished_sentences(out, task.doc_id, task.path, digest, task.model_sha256)
+            if finished is not None:
+                entry.update(status="skipped", sentences=finished)
+                return entry
+        document = ingest(task.source, task.doc_id)
+        document.path = task.path
+        result = process(document, _warm(task.model))
+        write_outputs(result, out, {"input_sha256": digest, "model_sha256": task.model_sha256})
+        entry["sentences"] = len(result.sentences)
+    except ArgmineError as exc:
+        entry.update(status="failed", error=_as_given(str(exc), task))
+    except Exception as exc:  # one bad document must never stop the batch
+        message = f"{task.path}: internal error ({type(exc).__name__}: {exc}); please report it"
+        entry.update(status="failed", error=_as_given(message, task))
+    return entry
+
+
+@lru_cache(maxsize=2)
+def _warm(model: str) -> Model:
+    """The model, loaded once per process, and the segmenter loaded with it."""
+    from .segment import load_segmenter
+
+    load_segmenter()
+    return load_model(model)
+
+
+def _as_given(message: str, task: Task) -> str:
+    """Error messages name the file as the user gave it, not the absolute path the worker read."""
+    return task.path + message[len(task.source) :] if message.startswith(task.source) else message
+
+
+def file_digest(path: str | Path) -> str | None:
+    """SHA-256 of a file's bytes; None when it cannot be read (ingest then reports why)."""
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as f:
+            while chunk := f.read(1 << 20):
+                digest.update(chunk)
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+def finished_sentences(out: Path, doc_id: str, path: str, input_sha256: str, model_sha256: str) -> int | None:
+    """The sentence count of a document whose outputs are complete for this input and model, else None.
+
+    The summary JSON is written last, so its presence with matching hashes means the other
+    outputs were written whole before it.
+    """
+    try:
+        summary = json.loads((out / f"{doc_id}.summary.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(summary, dict) or (summary.get("path"), summary.get("input_sha256"), summary.get("model_sha256")) != (
+        path,
+        input_sha256,
+        model_sha256,
+    ):
+        return None
+    if not all((out / f"{doc_id}{suffix}").is_file() for suffix in (".sentences.jsonl", ".summary.md")):
+        return None
+    return int(summary["totals"]["sentences"])
+
+
+def write_outputs(result: Result, out: Path, provenance: dict | None = None) -> None:
+    """The document's sentences (JSONL), summary (Markdown) and summary (JSON, last), each atomically.
+
+    ``provenance`` (input and model hashes) is recorded in the summary JSON after ``path``.
+    """
     doc_id = result.document.doc_id
-    lines = []
-    for s in result.sentences:
-        lines.append(json.dumps({"schema_version": SCHEMA_VERSION, **s.record()}, ensure_ascii=False))
-    write_atomic(out / f"{doc_id}.sentences.jsonl", "".join(line + "\n" for line in lines))
-    write_atomic(out / f"{doc_id}.summary.json", json.dumps(result.summary, indent=2, ensure_ascii=False) + "\n")
+    lines = [json.dumps({"schema_version": SCHEMA_VERSION, **s.record()}, ensure_ascii=False) + "\n" for s in result.sentences]
+    write_atomic(out / f"{doc_id}.sentences.jsonl", "".join(lines))
     write_atomic(out / f"{doc_id}.summary.md", to_markdown(result.summary))
+    summary = {}
+    for key, value in result.summary.items():
+        summary[key] = value
+        if key == "path":
+            summary.update(provenance or {})
+    write_atomic(out / f"{doc_id}.summary.json", json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write to a temporary file beside ``path``, then rename: never a half-written output."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+def _remove_temp_files(out: Path) -> None:
+    """Temporary files a killed run left behind (never complete outputs)."""
+    for f in out.iterdir():
+        if is_temp(f):
+            f.unlink(missing_ok=True)
 
 
-def check_paths(paths) -> None:
-    for p in map(Path, paths):
-        if not p.exists():
-            raise InputError(f"{p}: no such file or folder; check the path")
+def iter_sentences(out: Path, doc_id: str) -> Iterator[dict]:
+    """The sentence records of one document's JSONL output, read line by line."""
+    with open(out / f"{doc_id}.sentences.jsonl", encoding="utf-8") as f:
+        for line in f:
+            yield json.loads(line)

@@ -42,10 +42,11 @@ class AbbreviationBoundaries:
         self.split_before_function_word = set(split_after_before_function_word)
 
     def __call__(self, doc: Doc) -> Doc:
-        for token in doc[2:]:
-            prev = doc[token.i - 1]
+        tokens = list(doc)  # spaCy makes a new Token object at every access: make each once
+        for i in range(2, len(tokens)):
+            token, prev = tokens[i], tokens[i - 1]
             if token.is_sent_start:
-                word = doc[token.i - 2]
+                word = tokens[i - 2]
                 after_abbreviation = prev.text == "." and not word.whitespace_ and word.text[-1].isalpha()
                 if token.text[0].islower() or (
                     after_abbreviation
@@ -67,14 +68,23 @@ def load_segmenter() -> Language:
     return util.load_model_from_config(config, auto_fill=True, validate=True)
 
 
+# spaCy keeps every distinct token it has seen in the pipeline's vocabulary; past this many the
+# segmenter is rebuilt, so a long run's memory stays flat (segmentation does not depend on it).
+VOCAB_LIMIT = 100_000
+
+
 def segment(document: Document) -> list[Sentence]:
     """Sentences of ``document`` in order, ``sent_id`` from 1."""
     nlp = load_segmenter()
+    if len(nlp.vocab) > VOCAB_LIMIT:
+        load_segmenter.cache_clear()
+        nlp = load_segmenter()
     sentences: list[Sentence] = []
-    texts = (document.text[b.start : b.end] for b in document.blocks)
-    for block, doc in zip(document.blocks, nlp.pipe(texts)):
+    texts = [document.text[b.start : b.end] for b in document.blocks]
+    for block, text, doc in zip(document.blocks, texts, nlp.pipe(texts)):
         for sent in doc.sents:
-            start, end = _trim(doc.text, sent.start_char, sent.end_char)
+            # ``text`` is doc.text, which spaCy rebuilds from the tokens at every access.
+            start, end = _trim(text, sent.start_char, sent.end_char)
             if start < end:
                 sentences.append(
                     Sentence(
@@ -83,7 +93,7 @@ def segment(document: Document) -> list[Sentence]:
                         start=block.start + start,
                         end=block.start + end,
                         section=block.section,
-                        text=doc.text[start:end],
+                        text=text[start:end],
                         page=document.page_at(block.start + start),
                     )
                 )

@@ -1,0 +1,150 @@
+"""Combined outputs of a run, built by streaming the per-document outputs back in doc_id order.
+
+- ``sentences.parquet`` and ``sentences.csv``: one row per sentence of every document, sorted
+  by (doc_id, sent_id);
+- ``collection.summary.json`` and ``collection.summary.md``: per document its level x role
+  counts, and the strongest evidence across the collection per level x role cell.
+
+Only one document's sentences are in memory at a time (plus one Parquet row group), and the
+evidence kept per cell is bounded by ``per_cell``.
+"""
+
+from __future__ import annotations
+
+import csv
+import heapq
+import json
+from pathlib import Path
+
+from .files import atomic, write_atomic
+from .pipeline import iter_sentences
+from .scheme import Scheme, load_scheme
+from .summarize import SCHEMA_VERSION, _human, _plural
+
+ROW_GROUP_ROWS = 8_192  # rows held in memory before they go to the Parquet file
+PER_CELL = 10
+
+
+def columns(scheme: Scheme | None = None) -> list[str]:
+    """The combined table's columns: the sentence record's fields, one label and confidence per axis."""
+    scheme = scheme or load_scheme()
+    names = ["doc_id", "sent_id", "start", "end", "section", "page", "text"]
+    for axis in scheme.axis_names:
+        names += [axis, f"{axis}_confidence"]
+    return names
+
+
+def _arrow_schema(names: list[str]):
+    import pyarrow as pa
+
+    types = {"sent_id": pa.int64(), "start": pa.int64(), "end": pa.int64(), "page": pa.int64()}
+    return pa.schema([(n, types.get(n, pa.float64() if n.endswith("_confidence") else pa.string())) for n in names])
+
+
+def write_collection(out: str | Path, entries: list[dict], per_cell: int = PER_CELL, scheme: Scheme | None = None) -> dict:
+    """Write the combined outputs for the documents of ``entries`` that have outputs (ok or skipped).
+
+    Returns the collection summary (without the per-document list's sentences, which stay on disk).
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    out = Path(out)
+    scheme = scheme or load_scheme()
+    role, level = scheme.axis("role"), scheme.axis("level")
+    names = columns(scheme)
+    schema = _arrow_schema(names)
+    done = sorted((e for e in entries if e["status"] in ("ok", "skipped")), key=lambda e: e["doc_id"])
+    documents = []
+    evidence: dict[tuple[str, str], list] = {(lv, r): [] for lv in level.names for r in role.names}
+    totals = {lv: {r: 0 for r in role.names} for lv in level.names}
+    sentences = 0
+    with atomic(out / "sentences.parquet") as parquet_tmp, atomic(out / "sentences.csv") as csv_tmp:
+        with pq.ParquetWriter(parquet_tmp, schema) as parquet, open(csv_tmp, "w", encoding="utf-8", newline="") as csv_file:
+            table = csv.writer(csv_file, lineterminator="\n")
+            table.writerow(names)
+            batch: dict[str, list] = {n: [] for n in names}
+            for entry in done:
+                doc_id = entry["doc_id"]
+                for record in iter_sentences(out, doc_id):
+                    row = [record.get(n) for n in names]
+                    table.writerow(row)
+                    for n, value in zip(names, row):
+                        batch[n].append(value)
+                    sentences += 1
+                    if len(batch["doc_id"]) >= ROW_GROUP_ROWS:
+                        parquet.write_table(pa.table(batch, schema=schema))
+                        batch = {n: [] for n in names}
+                summary = json.loads((out / f"{doc_id}.summary.json").read_text(encoding="utf-8"))
+                counts = {lv: {r: summary["cells"][lv][r]["count"] for r in role.names} for lv in level.names}
+                for lv in level.names:
+                    for r in role.names:
+                        totals[lv][r] += counts[lv][r]
+                        strongest = [{"doc_id": doc_id, **e} for e in summary["cells"][lv][r]["evidence"][:per_cell]]
+                        evidence[lv, r] = heapq.nsmallest(per_cell, evidence[lv, r] + strongest, key=_strength_order)
+                documents.append(
+                    {
+                        "doc_id": doc_id,
+                        "path": summary["path"],
+                        "title": summary["title"],
+                        "sentences": summary["totals"]["sentences"],
+                        "cells": counts,
+                    }
+                )
+            if batch["doc_id"] or not sentences:
+                parquet.write_table(pa.table(batch, schema=schema))
+    collection = {
+        "schema_version": SCHEMA_VERSION,
+        "documents": documents,
+        "totals": {"documents": len(documents), "sentences": sentences, "cells": totals},
+        "per_cell": per_cell,
+        "evidence": {lv: {r: evidence[lv, r] for r in role.names} for lv in level.names},
+    }
+    write_atomic(out / "collection.summary.json", json.dumps(collection, indent=2, ensure_ascii=False) + "\n")
+    write_atomic(out / "collection.summary.md", to_markdown(collection, scheme))
+    return collection
+
+
+def _strength_order(e: dict):
+    return (-e["confidence"], e["doc_id"], e["sent_id"])
+
+
+def to_markdown(collection: dict, scheme: Scheme | None = None, per_cell: int = 5) -> str:
+    """The collection summary for reading: a count table per document, then the strongest evidence."""
+    scheme = scheme or load_scheme()
+    role, level = scheme.axis("role"), scheme.axis("level")
+    roles = [r for r in role.names if r != role.default]
+    totals = collection["totals"]
+    by_role = {r: sum(totals["cells"][lv][r] for lv in level.names) for r in roles}
+    counts = ", ".join(f"{by_role[r]} {_plural(r)}" for r in roles)
+    initials = "/".join(r[0].upper() for r in roles)
+    lines = ["# Collection summary", "", f"{totals['documents']} documents, {totals['sentences']} sentences: {counts}.", ""]
+    lines += [
+        "## Documents",
+        "",
+        f"Counts per level as {initials} ({', '.join(_plural(r) for r in roles)}).",
+        "",
+        "| document | sentences | " + " | ".join(_level_name(lv, level.default) for lv in level.names) + " |",
+        "|---|---|" + "---|" * len(level.names),
+    ]
+    for doc in collection["documents"]:
+        cells = " | ".join("/".join(str(doc["cells"][lv][r]) for r in roles) for lv in level.names)
+        lines.append(f"| {doc['doc_id']} | {doc['sentences']} | {cells} |")
+    lines += ["", "## Strongest evidence", ""]
+    for lv in level.names:
+        if not any(collection["evidence"][lv][r] for r in roles):
+            continue
+        lines += [f"### {_level_name(lv, level.default).capitalize()}", ""]
+        for r in roles:
+            items = collection["evidence"][lv][r][:per_cell]
+            if not items:
+                continue
+            lines += [f"#### {_plural(r).capitalize()} ({totals['cells'][lv][r]} in all)", ""]
+            for e in items:
+                lines.append(f"- {e['text']} *({e['doc_id']}, sentence {e['sent_id']}; confidence {e['confidence']:.2f})*")
+            lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _level_name(name: str, default: str) -> str:
+    return "no particular level" if name == default else f"{_human(name)} level"

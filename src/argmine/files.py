@@ -1,0 +1,46 @@
+"""Atomic output files: every file argmine writes appears whole or not at all."""
+
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+TEMP_SUFFIX = ".tmp"
+
+
+def temp_path(path: Path) -> Path:
+    """The temporary file beside ``path`` that this process writes before renaming it."""
+    return path.with_name(f".{path.name}.{os.getpid()}{TEMP_SUFFIX}")
+
+
+@contextmanager
+def atomic(path: str | Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``path``; on success rename it to ``path``, on error remove it.
+
+    For writers that need a file name (pyarrow, skops) or write in a stream.
+    """
+    path = Path(path)
+    tmp = temp_path(path)
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def write_atomic(path: str | Path, text: str) -> None:
+    """Write to a temporary file beside ``path``, then rename: never a half-written output."""
+    with atomic(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+
+
+def is_temp(path: Path) -> bool:
+    """Whether ``path`` is a temporary file left by an interrupted write."""
+    name = path.name
+    if not (name.startswith(".") and name.endswith(TEMP_SUFFIX)):
+        return False
+    pid = name[: -len(TEMP_SUFFIX)].rsplit(".", 1)[-1]
+    return pid.isdigit()
