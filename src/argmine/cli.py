@@ -155,21 +155,40 @@ def compare(gold, classifiers, folds, documents, out_prefix):
 
 
 @main.command()
-@click.option("--gold", required=True, help="A gold .jsonl file or a folder of them.")
-@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "parquet"]), required=True)
-@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False))
+@click.option("--gold", help="A gold .jsonl file or a folder of them.")
+@click.option("--pred", "pred_path", help="Predictions instead: an `argmine run` output folder, or a sentences .jsonl file (argmine suggest --out).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "jsonl", "parquet", "spacy", "label-studio", "doccano", "prodigy"]),
+    required=True,
+    help="A flat table (csv, jsonl, parquet), a spaCy DocBin (spacy), or an annotation tool's tasks.",
+)
+@click.option("--out", "out_path", required=True, type=click.Path(), help="File to write; a folder for label-studio (tasks.json, label_config.xml).")
 @click.option("--documents", type=click.Path(file_okay=False), help="Folder of the raw documents (default: raw/ beside the gold folder).")
-def export(gold, fmt, out_path, documents):
-    """Write the labelled gold as one flat table.
+def export(gold, pred_path, fmt, out_path, documents):
+    """Write labelled sentences, gold or predicted, as a table or for another tool.
+
+    spacy: a .spacy DocBin, one Doc per sentence, cats namespaced by axis
+    (role:benefit, level:none), for `spacy train` (the gold's excluded rows,
+    run-in headings, left out). label-studio: a folder with
+    tasks.json (gold labels as annotations, predictions as predictions with
+    scores) and label_config.xml. doccano, prodigy: JSONL tasks.
 
     \b
-    Example:
+    Examples:
       argmine export --gold corpus/gold --format csv --out gold.csv
+      argmine export --gold corpus/gold --format spacy --out train.spacy
+      argmine export --pred out --format label-studio --out ls/
+      argmine export --gold corpus/gold/crs-mq9-reaper.jsonl --format prodigy --out mq9.prodigy.jsonl
     """
-    from .export import export_gold
+    from .export import TABLE_FORMATS, export as export_rows
 
-    rows = export_gold(gold, fmt, out_path, documents)
-    click.echo(f"{rows} rows written to {out_path}")
+    if bool(gold) == bool(pred_path):
+        raise click.UsageError("give exactly one of --gold GOLD or --pred DIR")
+    result = export_rows(fmt, out_path, gold, pred_path, documents)
+    what = "rows" if fmt in TABLE_FORMATS else "sentences"
+    click.echo(f"{result['rows']} {what} written to {' and '.join(map(str, result['files']))}")
 
 
 @main.command()
