@@ -191,6 +191,37 @@ def export(gold, pred_path, fmt, out_path, documents):
     click.echo(f"{result['rows']} {what} written to {' and '.join(map(str, result['files']))}")
 
 
+@main.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["label-studio", "doccano", "prodigy"]), required=True, help="The tool whose export FILE is.")
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False), help="Gold file to write (.jsonl).")
+@click.option("--doc-id", default="", help="Document id of tasks that carry none (default: the --out file's name).")
+@click.option("--annotator", help="Keep only this annotator's annotations; also names the annotator where the export does not.")
+@click.option("--force", is_flag=True, help="Replace --out if it exists.")
+def import_(file, fmt, out_path, doc_id, annotator, force):
+    """Turn an annotation tool's export back into a gold file.
+
+    Reads Label Studio's JSON export, doccano's JSONL or Prodigy's JSONL (db-out),
+    checks every label against the label scheme, keeps the annotator ids and
+    writes one gold row per labelled sentence.
+
+    \b
+    Example:
+      argmine import --format label-studio export.json --out corpus/gold/crs-mq9-reaper.jsonl
+    """
+    from pathlib import Path
+
+    from .importer import import_annotations, write_gold
+
+    out = Path(out_path)
+    if out.exists() and not force:
+        raise click.UsageError(f"{out} exists; pass --force to replace it")
+    result = import_annotations(file, fmt, doc_id or out.name.removesuffix(".jsonl"), annotator)
+    write_gold(result["rows"], out)
+    skipped = f"; {result['skipped']} unlabelled or rejected task(s) skipped" if result["skipped"] else ""
+    click.echo(f"{len(result['rows'])} labelled sentences written to {out}{skipped}")
+
+
 @main.command()
 @click.option("--gold", required=True, help="A gold .jsonl file or a folder of them.")
 @click.option("--classifier", default="tfidf-lr", show_default=True, help="rules or tfidf-lr.")
