@@ -223,6 +223,42 @@ def import_(file, fmt, out_path, doc_id, annotator, force):
 
 
 @main.command()
+@click.argument("a", type=click.Path(dir_okay=False))
+@click.argument("b", type=click.Path(dir_okay=False))
+@click.option("--documents", type=click.Path(file_okay=False), help="Folder of the raw documents, for the text of disagreements (default: raw/ beside the files' folder).")
+@click.option("--json", "json_path", help="Also write the report as JSON to this file ('-': print only the JSON).")
+def agreement(a, b, documents, json_path):
+    """Agreement between two annotators of the same sentences.
+
+    Per axis: Cohen's kappa, Krippendorff's alpha (nominal), observed agreement and
+    the confusion between the annotators (rows A, columns B); then every sentence
+    they labelled differently. A and B are annotation passes (sent_id, role, level,
+    exclude, note per line) or gold files; rows pair by doc_id and sent_id, and rows
+    both annotators excluded are left out.
+
+    \b
+    Example:
+      argmine agreement corpus/annotations/crs-mq9-reaper.A.jsonl corpus/annotations/crs-mq9-reaper.B.jsonl
+    """
+    import json
+
+    from .agreement import agreement as compare_annotators, format_report
+
+    report = compare_annotators(a, b, documents)
+    text = json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+    if json_path == "-":
+        click.echo(text, nl=False)
+        return
+    click.echo(format_report(report), nl=False)
+    if json_path:
+        from pathlib import Path
+
+        from .pipeline import write_atomic
+
+        write_atomic(Path(json_path), text)
+
+
+@main.command()
 @click.option("--gold", required=True, help="A gold .jsonl file or a folder of them.")
 @click.option("--classifier", default="tfidf-lr", show_default=True, help="rules or tfidf-lr.")
 @click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False), help="Model file to write (.skops).")
