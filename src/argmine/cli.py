@@ -41,15 +41,17 @@ def main():
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder for the outputs.")
 @click.option("--model", default="default", show_default=True, help="A bundled model's name, 'rules', or a model file's path.")
-def run(paths, out_dir, model):
+@click.option("--explain", is_flag=True, help="Add to each sentence an `explanation`: the features that pushed its labels.")
+def run(paths, out_dir, model, explain):
     """Label and summarise documents (files or folders of .txt, .md, .html, .pdf, .docx).
 
     Writes per document DOC.sentences.jsonl, DOC.summary.json and DOC.summary.md,
     and run.json for the whole run. Exits 1 if any document failed.
 
     \b
-    Example:
+    Examples:
       argmine run corpus/raw/japan-nato-cooperation.txt --out out
+      argmine run corpus/raw --out out --explain
     """
     from pathlib import Path
 
@@ -60,7 +62,7 @@ def run(paths, out_dir, model):
         check_paths(paths)
     except InputError as exc:
         raise click.UsageError(str(exc)) from None
-    record = run_documents(list(paths), out_dir, model)
+    record = run_documents(list(paths), out_dir, model, explain=explain)
     failed = 0
     for entry in record["documents"]:
         if entry["status"] == "ok":
@@ -280,6 +282,38 @@ def train(gold, classifier, out_path, folds, documents):
     cv = model.metadata["cross_validation"]
     scores = ", ".join(f"{k} {v:.3f}" for k, v in cv.items() if k.endswith("macro_f1"))
     click.echo(f"saved {out_path}: {classifier} on {model.metadata['training_data']['sentences']} sentences; {cv['folds']}: {scores}")
+
+
+@main.command()
+@click.argument("sentence")
+@click.option("--model", default="default", show_default=True, help="A bundled model's name, 'rules', or a model file's path.")
+@click.option("--section", default="", help="The heading the sentence stands under (heading cues count).")
+@click.option("-k", "--top", "top_k", default=5, show_default=True, type=click.IntRange(min=1), help="Features to show per axis.")
+@click.option("--json", "as_json", is_flag=True, help="Print the explanation as JSON.")
+def explain(sentence, model, section, top_k, as_json):
+    """Show which features pushed a sentence's labels.
+
+    For a linear model (tfidf-lr, cues-lr) the model's own weights times the
+    feature values, named as the model names its features (words__should,
+    cues__role:recommendation:text, heading__options); for any other model (rules,
+    the default) the fall in the label's probability when each word, or the
+    heading, is left out.
+
+    \b
+    Examples:
+      argmine explain "Japan should deepen its cyber cooperation with NATO."
+      argmine explain --model models/tfidf-lr.skops --section "Policy options" "Congress could consider new sanctions."
+    """
+    import json
+
+    from .classify import load_model
+    from .explain import explain_text, format_explanation
+
+    explanation = explain_text(sentence, load_model(model), section, top_k)
+    if as_json:
+        click.echo(json.dumps(explanation, indent=2, ensure_ascii=False))
+    else:
+        click.echo(format_explanation(explanation), nl=False)
 
 
 @main.command()

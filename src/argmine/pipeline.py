@@ -62,8 +62,9 @@ def unique_ids(files: list[Path]) -> list[str]:
     return ids
 
 
-def run(paths: list[str | Path], out: str | Path, model: str = "default") -> dict:
-    """Process every document; one failure never stops the others. Returns the run record (run.json)."""
+def run(paths: list[str | Path], out: str | Path, model: str = "default", explain: bool = False) -> dict:
+    """Process every document; one failure never stops the others. Returns the run record (run.json).
+    ``explain`` adds to each sentence the features that pushed its labels (argmine.explain)."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     loaded = load_model(model)
@@ -74,6 +75,10 @@ def run(paths: list[str | Path], out: str | Path, model: str = "default") -> dic
         entry = {"path": str(path), "doc_id": doc_id, "status": "ok", "error": None, "sentences": 0}
         try:
             result = process(ingest(path, doc_id), loaded)
+            if explain:
+                from .explain import explain_sentences
+
+                explain_sentences(loaded, result.sentences)
             write_outputs(result, out)
             entry["sentences"] = len(result.sentences)
         except ArgmineError as exc:
