@@ -317,6 +317,45 @@ def explain(sentence, model, section, top_k, as_json):
 
 
 @main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--model", default="default", show_default=True, help="A bundled model's name, 'rules', or a model file's path.")
+@click.option("-n", "count", default=50, show_default=True, type=click.IntRange(min=1), help="How many sentences to suggest.")
+@click.option("--by", type=click.Choice(["margin", "entropy"]), default="margin", show_default=True, help="Smallest margin between the top two probabilities, or highest entropy.")
+@click.option("--axis", help="Rank by this axis only (default: each sentence's least certain axis).")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False), help="Also write the sentences as JSONL, for `argmine export --pred FILE`.")
+def suggest(paths, model, count, by, axis, out_path):
+    """List the sentences whose predictions are least certain: what to label next.
+
+    Labels every sentence of the documents (files or folders, as for `run`) and
+    ranks them by the margin between their two most probable labels (smallest
+    first) or by the entropy of their label probabilities (highest first), on
+    their least certain axis.
+
+    \b
+    Examples:
+      argmine suggest corpus/unlabelled/crs -n 50
+      argmine suggest corpus/unlabelled/crs -n 50 --by entropy --out next.jsonl
+      argmine export --pred next.jsonl --format label-studio --out ls-next/
+    """
+    from .classify import load_model
+    from .errors import InputError
+    from .pipeline import check_paths
+    from .suggest import format_table, suggest as least_certain, write_jsonl
+
+    try:
+        check_paths(paths)
+    except InputError as exc:
+        raise click.UsageError(str(exc)) from None
+    result = least_certain(list(paths), load_model(model), count, by, axis)
+    click.echo(format_table(result), nl=False)
+    for failure in result["failed"]:
+        click.echo(f"Error: {failure['error']}", err=True)
+    click.echo(f"{len(result['sentences'])} of {result['pool']} sentences in {result['documents']} document(s), by {by}", err=True)
+    if out_path:
+        click.echo(f"wrote {write_jsonl(result['sentences'], out_path)}", err=True)
+
+
+@main.command()
 @click.argument("model")
 def info(model):
     """Print a model's metadata (scheme, training data hash, versions, CV scores).
