@@ -11,6 +11,7 @@ from pathlib import Path
 from .classify import Model, load_model
 from .errors import ArgmineError, InputError
 from .ingest import SUFFIXES, ingest, parse
+from .report import to_html
 from .segment import segment
 from .summarize import SCHEMA_VERSION, summarize, to_markdown
 from .types import Document, Sentence
@@ -99,6 +100,7 @@ def write_outputs(result: Result, out: Path) -> None:
     write_atomic(out / f"{doc_id}.sentences.jsonl", "".join(line + "\n" for line in lines))
     write_atomic(out / f"{doc_id}.summary.json", json.dumps(result.summary, indent=2, ensure_ascii=False) + "\n")
     write_atomic(out / f"{doc_id}.summary.md", to_markdown(result.summary))
+    write_atomic(out / f"{doc_id}.html", to_html(result))
 
 
 def write_atomic(path: Path, text: str) -> None:
