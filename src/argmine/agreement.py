@@ -13,7 +13,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from .errors import AnnotationError
+from .errors import AnnotationError, ArgmineError
 from .scheme import Scheme, load_scheme
 
 SCHEMA_VERSION = "1.0"
@@ -169,6 +169,7 @@ def _texts(path: Path, rows: list[dict], documents: str | Path | None) -> dict:
     from .ingest import ingest
     from .segment import segment
 
+    named = any(r.get("doc_id") for r in rows)  # keys as agreement() pairs rows: (doc_id or "", sent_id)
     wanted = {r.get("doc_id") or path.name.split(".")[0] for r in rows if not r.get("text")}
     texts = {}
     for doc_id in wanted:
@@ -177,11 +178,10 @@ def _texts(path: Path, rows: list[dict], documents: str | Path | None) -> dict:
             continue
         try:
             sentences = segment(ingest(source, doc_id))
-        except Exception:  # a text is a convenience; the scores do not need it
+        except ArgmineError:  # a text is a convenience; the scores do not need it
             continue
         for s in sentences:
-            key_doc = doc_id if any(r.get("doc_id") for r in rows) else ""
-            texts[key_doc, s.sent_id] = s.text
+            texts[doc_id if named else "", s.sent_id] = s.text
     return texts
 
 
