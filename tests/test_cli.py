@@ -14,7 +14,7 @@ def invoke(*args):
 def test_help_and_version_show_examples():
     result = invoke("--help")
     assert result.exit_code == 0 and "argmine run corpus/raw --out out" in result.output
-    for command in ("run", "evaluate", "export", "train", "info"):
+    for command in ("run", "evaluate", "export", "train", "info", "import", "agreement", "explain", "suggest"):
         assert "Example" in invoke(command, "--help").output
     assert invoke("--version").output == "argmine, version 0.1.0\n"
 

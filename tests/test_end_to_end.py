@@ -28,7 +28,7 @@ def test_run_reference_paper(tmp_path):
     assert proc.stdout.startswith("# Benefits and challenges of Japan-NATO cooperation")
     doc = "japan-nato-cooperation"
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        [f"{doc}.sentences.jsonl", f"{doc}.summary.json", f"{doc}.summary.md", "run.json"]
+        [f"{doc}.html", f"{doc}.sentences.jsonl", f"{doc}.summary.json", f"{doc}.summary.md", "run.json"]
         + ["sentences.parquet", "sentences.csv", "collection.summary.json", "collection.summary.md"]
     )
     lines = [json.loads(line) for line in (out / f"{doc}.sentences.jsonl").read_text().splitlines()]

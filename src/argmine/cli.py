@@ -46,7 +46,8 @@ def main():
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summaries; errors and the final tally still go to stderr.")
 @click.option("--engine", default="local", show_default=True, type=click.Choice(["local", "dask"]), help="Where documents run: here (local) or on Dask distributed, e.g. --engine dask.")
 @click.option("--scheduler", metavar="ADDRESS", help="A running Dask scheduler for --engine dask, e.g. --scheduler tcp://scheduler-host:8786 (default: a local cluster of --jobs workers).")
-def run(paths, out_dir, model, jobs, force, quiet, engine, scheduler):
+@click.option("--explain", is_flag=True, help="Add to each sentence an `explanation`: the features that pushed its labels.")
+def run(paths, out_dir, model, jobs, force, quiet, engine, scheduler, explain):
     """Label and summarise documents (files, folders or glob patterns of .txt, .md, .html, .pdf, .docx).
 
     Writes per document DOC.sentences.jsonl, DOC.summary.json and DOC.summary.md; for the
@@ -59,6 +60,7 @@ def run(paths, out_dir, model, jobs, force, quiet, engine, scheduler):
       argmine run corpus/raw/japan-nato-cooperation.txt --out out
       argmine run 'reports/**/*.md' --out out --jobs 4
       argmine run reports --out out --engine dask --scheduler tcp://scheduler-host:8786
+      argmine run corpus/raw --out out --explain
     """
     from pathlib import Path
 
@@ -73,7 +75,7 @@ def run(paths, out_dir, model, jobs, force, quiet, engine, scheduler):
         raise click.UsageError(str(exc)) from None
     bar = _ProgressBar() if not quiet and _terminal() else None
     try:
-        record = run_documents(list(paths), out_dir, model, jobs=jobs, force=force, engine=engine, scheduler=scheduler, progress=bar)
+        record = run_documents(list(paths), out_dir, model, jobs=jobs, force=force, engine=engine, scheduler=scheduler, progress=bar, explain=explain)
     finally:
         if bar is not None:
             bar.close()
@@ -207,21 +209,107 @@ def compare(gold, classifiers, folds, documents, out_prefix):
 
 
 @main.command()
-@click.option("--gold", required=True, help="A gold .jsonl file or a folder of them.")
-@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl", "parquet"]), required=True, help="Table format, e.g. --format parquet.")
-@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False), help="File to write, e.g. --out gold.parquet.")
+@click.option("--gold", help="A gold .jsonl file or a folder of them.")
+@click.option("--pred", "pred_path", help="Predictions instead: an `argmine run` output folder, or a sentences .jsonl file (argmine suggest --out).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "jsonl", "parquet", "spacy", "label-studio", "doccano", "prodigy"]),
+    required=True,
+    help="A flat table (csv, jsonl, parquet), a spaCy DocBin (spacy), or an annotation tool's tasks.",
+)
+@click.option("--out", "out_path", required=True, type=click.Path(), help="File to write; a folder for label-studio (tasks.json, label_config.xml).")
 @click.option("--documents", type=click.Path(file_okay=False), help="Folder of the raw documents (default: raw/ beside the gold folder).")
-def export(gold, fmt, out_path, documents):
-    """Write the labelled gold as one flat table.
+def export(gold, pred_path, fmt, out_path, documents):
+    """Write labelled sentences, gold or predicted, as a table or for another tool.
+
+    spacy: a .spacy DocBin, one Doc per sentence, cats namespaced by axis
+    (role:benefit, level:none), for `spacy train` (the gold's excluded rows,
+    run-in headings, left out). label-studio: a folder with
+    tasks.json (gold labels as annotations, predictions as predictions with
+    scores) and label_config.xml. doccano, prodigy: JSONL tasks.
+
+    \b
+    Examples:
+      argmine export --gold corpus/gold --format csv --out gold.csv
+      argmine export --gold corpus/gold --format spacy --out train.spacy
+      argmine export --pred out --format label-studio --out ls/
+      argmine export --gold corpus/gold/crs-mq9-reaper.jsonl --format prodigy --out mq9.prodigy.jsonl
+    """
+    from .export import TABLE_FORMATS, export as export_rows
+
+    if bool(gold) == bool(pred_path):
+        raise click.UsageError("give exactly one of --gold GOLD or --pred DIR")
+    result = export_rows(fmt, out_path, gold, pred_path, documents)
+    what = "rows" if fmt in TABLE_FORMATS else "sentences"
+    click.echo(f"{result['rows']} {what} written to {' and '.join(map(str, result['files']))}")
+
+
+@main.command("import")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["label-studio", "doccano", "prodigy"]), required=True, help="The tool whose export FILE is.")
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False), help="Gold file to write (.jsonl).")
+@click.option("--doc-id", default="", help="Document id of tasks that carry none (default: the --out file's name).")
+@click.option("--annotator", help="Keep only this annotator's annotations; also names the annotator where the export does not.")
+@click.option("--force", is_flag=True, help="Replace --out if it exists.")
+def import_(file, fmt, out_path, doc_id, annotator, force):
+    """Turn an annotation tool's export back into a gold file.
+
+    Reads Label Studio's JSON export, doccano's JSONL or Prodigy's JSONL (db-out),
+    checks every label against the label scheme, keeps the annotator ids and
+    writes one gold row per labelled sentence.
 
     \b
     Example:
-      argmine export --gold corpus/gold --format csv --out gold.csv
+      argmine import --format label-studio export.json --out corpus/gold/crs-mq9-reaper.jsonl
     """
-    from .export import export_gold
+    from pathlib import Path
 
-    rows = export_gold(gold, fmt, out_path, documents)
-    click.echo(f"{rows} rows written to {out_path}")
+    from .importer import import_annotations, write_gold
+
+    out = Path(out_path)
+    if out.exists() and not force:
+        raise click.UsageError(f"{out} exists; pass --force to replace it")
+    result = import_annotations(file, fmt, doc_id or out.name.removesuffix(".jsonl"), annotator)
+    write_gold(result["rows"], out)
+    skipped = f"; {result['skipped']} unlabelled or rejected task(s) skipped" if result["skipped"] else ""
+    click.echo(f"{len(result['rows'])} labelled sentences written to {out}{skipped}")
+
+
+@main.command()
+@click.argument("a", type=click.Path(dir_okay=False))
+@click.argument("b", type=click.Path(dir_okay=False))
+@click.option("--documents", type=click.Path(file_okay=False), help="Folder of the raw documents, for the text of disagreements (default: raw/ beside the files' folder).")
+@click.option("--json", "json_path", help="Also write the report as JSON to this file ('-': print only the JSON).")
+def agreement(a, b, documents, json_path):
+    """Agreement between two annotators of the same sentences.
+
+    Per axis: Cohen's kappa, Krippendorff's alpha (nominal), observed agreement and
+    the confusion between the annotators (rows A, columns B); then every sentence
+    they labelled differently. A and B are annotation passes (sent_id, role, level,
+    exclude, note per line) or gold files; rows pair by doc_id and sent_id, and rows
+    both annotators excluded are left out.
+
+    \b
+    Example:
+      argmine agreement corpus/annotations/crs-mq9-reaper.A.jsonl corpus/annotations/crs-mq9-reaper.B.jsonl
+    """
+    import json
+
+    from .agreement import agreement as compare_annotators, format_report
+
+    report = compare_annotators(a, b, documents)
+    text = json.dumps(report, indent=2, ensure_ascii=False) + "\n"
+    if json_path == "-":
+        click.echo(text, nl=False)
+        return
+    click.echo(format_report(report), nl=False)
+    if json_path:
+        from pathlib import Path
+
+        from .pipeline import write_atomic
+
+        write_atomic(Path(json_path), text)
 
 
 @main.command()
@@ -246,6 +334,77 @@ def train(gold, classifier, out_path, folds, documents):
     cv = model.metadata["cross_validation"]
     scores = ", ".join(f"{k} {v:.3f}" for k, v in cv.items() if k.endswith("macro_f1"))
     click.echo(f"saved {out_path}: {classifier} on {model.metadata['training_data']['sentences']} sentences; {cv['folds']}: {scores}")
+
+
+@main.command()
+@click.argument("sentence")
+@click.option("--model", default="default", show_default=True, help="A bundled model's name, 'rules', or a model file's path.")
+@click.option("--section", default="", help="The heading the sentence stands under (heading cues count).")
+@click.option("-k", "--top", "top_k", default=5, show_default=True, type=click.IntRange(min=1), help="Features to show per axis.")
+@click.option("--json", "as_json", is_flag=True, help="Print the explanation as JSON.")
+def explain(sentence, model, section, top_k, as_json):
+    """Show which features pushed a sentence's labels.
+
+    For a linear model (tfidf-lr, cues-lr) the model's own weights times the
+    feature values, named as the model names its features (words__should,
+    cues__role:recommendation:text, heading__options); for any other model (rules,
+    the default) the fall in the label's probability when each word, or the
+    heading, is left out.
+
+    \b
+    Examples:
+      argmine explain "Japan should deepen its cyber cooperation with NATO."
+      argmine explain --model models/tfidf-lr.skops --section "Policy options" "Congress could consider new sanctions."
+    """
+    import json
+
+    from .classify import load_model
+    from .explain import explain_text, format_explanation
+
+    explanation = explain_text(sentence, load_model(model), section, top_k)
+    if as_json:
+        click.echo(json.dumps(explanation, indent=2, ensure_ascii=False))
+    else:
+        click.echo(format_explanation(explanation), nl=False)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--model", default="default", show_default=True, help="A bundled model's name, 'rules', or a model file's path.")
+@click.option("-n", "count", default=50, show_default=True, type=click.IntRange(min=1), help="How many sentences to suggest.")
+@click.option("--by", type=click.Choice(["margin", "entropy"]), default="margin", show_default=True, help="Smallest margin between the top two probabilities, or highest entropy.")
+@click.option("--axis", help="Rank by this axis only (default: each sentence's least certain axis).")
+@click.option("--out", "out_path", type=click.Path(dir_okay=False), help="Also write the sentences as JSONL, for `argmine export --pred FILE`.")
+def suggest(paths, model, count, by, axis, out_path):
+    """List the sentences whose predictions are least certain: what to label next.
+
+    Labels every sentence of the documents (files or folders, as for `run`) and
+    ranks them by the margin between their two most probable labels (smallest
+    first) or by the entropy of their label probabilities (highest first), on
+    their least certain axis.
+
+    \b
+    Examples:
+      argmine suggest corpus/unlabelled/crs -n 50
+      argmine suggest corpus/unlabelled/crs -n 50 --by entropy --out next.jsonl
+      argmine export --pred next.jsonl --format label-studio --out ls-next/
+    """
+    from .classify import load_model
+    from .errors import InputError
+    from .pipeline import check_paths
+    from .suggest import format_table, suggest as least_certain, write_jsonl
+
+    try:
+        check_paths(paths)
+    except InputError as exc:
+        raise click.UsageError(str(exc)) from None
+    result = least_certain(list(paths), load_model(model), count, by, axis)
+    click.echo(format_table(result), nl=False)
+    for failure in result["failed"]:
+        click.echo(f"Error: {failure['error']}", err=True)
+    click.echo(f"{len(result['sentences'])} of {result['pool']} sentences in {result['documents']} document(s), by {by}", err=True)
+    if out_path:
+        click.echo(f"wrote {write_jsonl(result['sentences'], out_path)}", err=True)
 
 
 @main.command()

@@ -17,6 +17,11 @@ class ModelError(ArgmineError):
     """A model file is missing, damaged, untrusted or built for another label scheme."""
 
 
+class AnnotationError(ArgmineError):
+    """An annotation file (an annotation tool's export, or an annotation pass) is malformed or
+    disagrees with the label scheme."""
+
+
 class SchemeError(ArgmineError):
     """The label scheme configuration is malformed."""
 

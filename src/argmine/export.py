@@ -1,17 +1,67 @@
-"""Labelled datasets out of argmine, as flat tables."""
+"""Labelled datasets out of argmine: flat tables, a spaCy DocBin, and the task formats of
+the annotation tools Label Studio, doccano and Prodigy.
+
+Every exporter takes rows (a DataFrame of sentences: ``text`` and the axes' labels, plus
+``doc_id``, ``sent_id``, ``section`` ... where known), from the gold (``load_gold``) or from
+``argmine run`` predictions (``load_predictions``). Label names come from the label scheme;
+where both axes share one field they are namespaced by their axis: ``role:benefit``,
+``level:none`` (``cat_key``).
+"""
 
 from __future__ import annotations
 
+import json
+import math
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+import pandas as pd
+
+from .errors import InputError
 from .gold import load_gold
+from .scheme import Scheme, load_scheme
+
+if TYPE_CHECKING:
+    from spacy.tokens import DocBin
+
+TABLE_FORMATS = ("csv", "jsonl", "parquet")
+TOOL_FORMATS = ("spacy", "label-studio", "doccano", "prodigy")
+FORMATS = TABLE_FORMATS + TOOL_FORMATS
+
+# Row fields carried along with the text: into a Doc's user_data, a Label Studio task's data,
+# a doccano line, a Prodigy task's meta. What `argmine import` reads back.
+DOC_META = ("doc_id", "sent_id", "section", "position", "start", "end", "exclude", "note", "annotator")
+TASK_META = ("doc_id", "sent_id", "section", "exclude", "note", "annotator")
+
+LABEL_STUDIO_TASKS = "tasks.json"
+LABEL_STUDIO_CONFIG = "label_config.xml"
+LABEL_STUDIO_TEXT = "text"  # name of the Text object tag the Choices label
 
 
 def export_gold(gold: str | Path, fmt: str, out: str | Path, documents: str | Path | None = None) -> int:
     """Write the gold as csv, jsonl or parquet; returns the number of rows."""
+    return write_table(load_gold(gold, documents), fmt, out)
+
+
+def export(
+    fmt: str, out: str | Path, gold: str | Path | None = None, pred: str | Path | None = None, documents: str | Path | None = None
+) -> dict:
+    """Export the gold (``gold``) or predictions (``pred``: an ``argmine run`` folder or a sentences
+    JSONL file) in ``fmt``; returns ``{"rows": n, "files": [written paths]}``."""
+    rows = load_gold(gold, documents) if gold is not None else load_predictions(pred)
+    if fmt in TABLE_FORMATS:
+        return {"rows": write_table(rows, fmt, out), "files": [Path(out)]}
+    predicted = gold is None
+    if fmt == "spacy" and "exclude" in rows:
+        rows = rows[~rows["exclude"].astype(bool)]
+    files = export_annotations(rows, fmt, out, predicted=predicted, version=model_version(pred) if predicted else "gold")
+    return {"rows": len(rows), "files": files}
+
+
+def write_table(data: pd.DataFrame, fmt: str, out: str | Path) -> int:
+    """Write rows as one flat table (csv, jsonl or parquet); returns the number of rows."""
     from .files import atomic, write_atomic
 
-    data = load_gold(gold, documents)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "csv":
@@ -24,3 +74,237 @@ def export_gold(gold: str | Path, fmt: str, out: str | Path, documents: str | Pa
     else:
         raise ValueError(f"unknown format {fmt}")
     return len(data)
+
+
+def load_predictions(path: str | Path, scheme: Scheme | None = None) -> pd.DataFrame:
+    """Predicted sentences as rows: every ``*.sentences.jsonl`` of an ``argmine run`` output folder
+    (sorted by name), or one JSONL file of sentence records (such as ``argmine suggest --out``)."""
+    scheme = scheme or load_scheme()
+    path = Path(path)
+    if path.is_dir():
+        files = sorted(path.glob("*.sentences.jsonl"))
+        if not files:
+            raise InputError(f"{path}: no *.sentences.jsonl files in this folder; give an `argmine run` output folder")
+    elif path.exists():
+        files = [path]
+    else:
+        raise InputError(f"{path}: no such predictions folder or file; check the path")
+    rows = []
+    for file in files:
+        for number, line in enumerate(file.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip():
+                continue
+            where = f"{file}:{number}"
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise InputError(f"{where}: not valid JSON ({exc.msg}); each line must be one sentence record") from None
+            if not isinstance(row, dict) or "text" not in row:
+                raise InputError(f"{where}: not a sentence record (no 'text'); give `argmine run` sentences")
+            for axis in scheme.axes:
+                if row.get(axis.name) not in axis.names:
+                    raise InputError(f"{where}: unknown {axis.name} label {row.get(axis.name)!r}; use one of {', '.join(axis.names)}")
+            rows.append(row)
+    if not rows:
+        raise InputError(f"{path}: no sentences in the predictions; run `argmine run` on documents with text")
+    return pd.DataFrame(rows)
+
+
+def model_version(path: str | Path) -> str:
+    """The model named in an output folder's run.json (or beside a predictions file), else 'argmine'."""
+    path = Path(path)
+    run = (path if path.is_dir() else path.parent) / "run.json"
+    try:
+        return f"argmine {json.loads(run.read_text(encoding='utf-8'))['model']}"
+    except (OSError, ValueError, KeyError, TypeError):
+        return "argmine"
+
+
+def cat_key(axis: str, label: str) -> str:
+    """A label namespaced by its axis, as in ``role:benefit``: the key of ``doc.cats`` and the
+    label name in doccano and Prodigy."""
+    return f"{axis}:{label}"
+
+
+def namespaced_labels(scheme: Scheme | None = None) -> list[str]:
+    """Every label of every axis, namespaced, in scheme order."""
+    scheme = scheme or load_scheme()
+    return [cat_key(axis.name, label) for axis in scheme.axes for label in axis.names]
+
+
+def to_docbin(rows: pd.DataFrame, scheme: Scheme | None = None, nlp=None, axes: list[str] | None = None) -> DocBin:
+    """One spaCy Doc per row (sentence), for ``spacy train`` and spaCy's other tools.
+
+    ``doc.cats`` is one-hot on every axis of the scheme (or only ``axes``), with keys
+    ``axis:label`` (``role:benefit``, ``level:none``): 1.0 for the row's label and 0.0 for the
+    axis's other labels, so each axis is exclusive and a Doc has one positive cat per axis
+    (train it with ``textcat_multilabel``, or one exclusive ``textcat`` per axis from a
+    DocBin of that axis alone). A row without a label on an axis gets no cats for it.
+    ``doc.user_data`` holds the row's ``doc_id``, ``sent_id``, ``section``, ``position``,
+    ``start``, ``end``, ``exclude``, ``note``, ``annotator`` and ``<axis>_confidence`` where
+    present. Tokens come from ``nlp``'s tokenizer (default: blank English).
+    """
+    import spacy
+    from spacy.tokens import DocBin
+
+    scheme = scheme or load_scheme()
+    nlp = nlp or spacy.blank("en")
+    chosen = [scheme.axis(name) for name in (axes if axes is not None else scheme.axis_names)]
+    meta = [c for c in (*DOC_META, *(f"{a}_confidence" for a in scheme.axis_names)) if c in rows.columns]
+    docbin = DocBin(store_user_data=bool(meta))
+    for record in rows.to_dict("records"):
+        doc = nlp.make_doc(str(record["text"]))
+        for axis in chosen:
+            value = _plain(record.get(axis.name))
+            if value in (None, ""):
+                continue
+            if value not in axis.names:
+                raise ValueError(f"unknown {axis.name} label '{value}'; use one of {', '.join(axis.names)}")
+            for label in axis.names:
+                doc.cats[cat_key(axis.name, label)] = 1.0 if label == value else 0.0
+        for column in meta:
+            doc.user_data[column] = _plain(record[column])
+        docbin.add(doc)
+    return docbin
+
+
+def to_label_studio(rows: pd.DataFrame, scheme: Scheme | None = None, predicted: bool = False, version: str = "argmine") -> list[dict]:
+    """Label Studio tasks, one per row: ``data`` holds the text and the row's fields; the labels
+    are one ``choices`` result per axis (``from_name`` the axis, ``to_name`` "text"), as the
+    task's ``annotations`` for gold rows, or for predicted rows as ``predictions`` with
+    ``model_version`` and ``score`` (the product of the axes' confidences, as in the summary;
+    the per-axis confidences are in ``data`` too)."""
+    scheme = scheme or load_scheme()
+    tasks = []
+    for i, record in enumerate(rows.to_dict("records"), 1):
+        data = {LABEL_STUDIO_TEXT: str(record["text"])}
+        data.update(_meta(record, predicted, scheme))
+        result = []
+        for axis in scheme.axes:
+            label = _plain(record.get(axis.name))
+            if label in (None, ""):
+                continue
+            result.append(
+                {
+                    "id": f"t{i}-{axis.name}",
+                    "type": "choices",
+                    "from_name": axis.name,
+                    "to_name": LABEL_STUDIO_TEXT,
+                    "value": {"choices": [label]},
+                }
+            )
+        task: dict = {"data": data}
+        if predicted:
+            score = math.prod(float(record[f"{axis.name}_confidence"]) for axis in scheme.axes if f"{axis.name}_confidence" in record)
+            task["predictions"] = [{"model_version": version, "score": round(score, 4), "result": result}]
+        elif result:
+            task["annotations"] = [{"result": result}]
+        tasks.append(task)
+    return tasks
+
+
+def label_studio_config(scheme: Scheme | None = None) -> str:
+    """Label Studio's labelling config: the section heading and the sentence as Text objects, and
+    one single-choice Choices control per axis, named after the axis, with one Choice per label."""
+    import xml.etree.ElementTree as ET
+
+    scheme = scheme or load_scheme()
+    view = ET.Element("View")
+    ET.SubElement(view, "Text", name="section", value="$section")  # the heading, shown above the sentence
+    ET.SubElement(view, "Text", name=LABEL_STUDIO_TEXT, value=f"${LABEL_STUDIO_TEXT}")
+    for axis in scheme.axes:
+        ET.SubElement(view, "Header", value=f"{axis.name}: {axis.question}" if axis.question else axis.name)
+        choices = ET.SubElement(
+            view, "Choices", name=axis.name, toName=LABEL_STUDIO_TEXT, choice="single-radio", showInline="true", required="true"
+        )
+        for label in axis.names:
+            ET.SubElement(choices, "Choice", value=label)
+    ET.indent(view)
+    return ET.tostring(view, encoding="unicode") + "\n"
+
+
+def to_doccano(rows: pd.DataFrame, scheme: Scheme | None = None, predicted: bool = False) -> list[dict]:
+    """doccano text-classification JSONL records: ``text``, ``label`` (a list of namespaced
+    labels, one per axis) and the row's fields beside them (doccano keeps them as metadata)."""
+    scheme = scheme or load_scheme()
+    records = []
+    for record in rows.to_dict("records"):
+        labels = [cat_key(axis.name, _plain(record[axis.name])) for axis in scheme.axes if _plain(record.get(axis.name)) not in (None, "")]
+        records.append({"text": str(record["text"]), "label": labels, **_meta(record, predicted, scheme)})
+    return records
+
+
+def to_prodigy(rows: pd.DataFrame, scheme: Scheme | None = None, predicted: bool = False) -> list[dict]:
+    """Prodigy tasks for its ``choice`` interface (the format of ``textcat.manual``): ``text``,
+    ``options`` (every namespaced label, ``id`` and display ``text``), ``accept`` (the selected
+    option ids, one per axis) and ``meta`` (the row's fields, shown in the app). Gold rows carry
+    ``"answer": "accept"``; predicted rows leave the answer to the annotator, their labels
+    preselected."""
+    scheme = scheme or load_scheme()
+    options = [{"id": cat_key(axis.name, label), "text": f"{axis.name}: {label}"} for axis in scheme.axes for label in axis.names]
+    tasks = []
+    for record in rows.to_dict("records"):
+        accept = [cat_key(axis.name, _plain(record[axis.name])) for axis in scheme.axes if _plain(record.get(axis.name)) not in (None, "")]
+        task = {"text": str(record["text"]), "options": options, "accept": accept, "meta": _meta(record, predicted, scheme)}
+        if not predicted:
+            task["answer"] = "accept"
+        tasks.append(task)
+    return tasks
+
+
+def export_annotations(
+    rows: pd.DataFrame, fmt: str, out: str | Path, predicted: bool = False, version: str = "argmine", scheme: Scheme | None = None
+) -> list[Path]:
+    """Write rows in an annotation-tool or spaCy format; returns the files written.
+
+    ``spacy``: ``out`` is the ``.spacy`` file. ``label-studio``: ``out`` is a folder that receives
+    ``tasks.json`` and ``label_config.xml``. ``doccano`` and ``prodigy``: ``out`` is a JSONL file.
+    """
+    from .pipeline import write_atomic
+
+    scheme = scheme or load_scheme()
+    out = Path(out)
+    if fmt == "spacy":
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = out.with_name(f".{out.name}.tmp")
+        to_docbin(rows, scheme).to_disk(tmp)
+        tmp.replace(out)
+        return [out]
+    if fmt == "label-studio":
+        if out.exists() and not out.is_dir():
+            raise InputError(f"{out}: is a file; Label Studio export needs a folder for {LABEL_STUDIO_TASKS} and {LABEL_STUDIO_CONFIG}")
+        out.mkdir(parents=True, exist_ok=True)
+        tasks = to_label_studio(rows, scheme, predicted, version)
+        write_atomic(out / LABEL_STUDIO_TASKS, json.dumps(tasks, indent=1, ensure_ascii=False) + "\n")
+        write_atomic(out / LABEL_STUDIO_CONFIG, label_studio_config(scheme))
+        return [out / LABEL_STUDIO_TASKS, out / LABEL_STUDIO_CONFIG]
+    if fmt in ("doccano", "prodigy"):
+        convert = to_doccano if fmt == "doccano" else to_prodigy
+        out.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(out, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in convert(rows, scheme, predicted)))
+        return [out]
+    raise ValueError(f"unknown format {fmt}")
+
+
+def _meta(record: dict, predicted: bool, scheme: Scheme) -> dict:
+    """The row's fields that travel with the text: ids, section, and the gold's exclude, note and
+    annotator, or the predictions' confidences."""
+    keys = list(TASK_META) + ([f"{a}_confidence" for a in scheme.axis_names] if predicted else [])
+    meta = {}
+    for key in keys:
+        if key in record:
+            value = _plain(record[key])
+            if value is not None:
+                meta[key] = value
+    return meta
+
+
+def _plain(value):
+    """A JSON- and msgpack-friendly Python scalar (numpy and pandas scalars become int, float, bool or str; NaN None)."""
+    if value is None:
+        return None
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value

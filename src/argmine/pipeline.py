@@ -24,6 +24,7 @@ from .classify import Model, load_model, model_digest
 from .errors import ArgmineError, InputError
 from .files import is_temp, write_atomic
 from .ingest import SUFFIXES, ingest, parse
+from .report import to_html
 from .segment import segment
 from .summarize import SCHEMA_VERSION, summarize, to_markdown
 from .types import Document, Sentence
@@ -54,6 +55,7 @@ class Task:
     model: str  # a bundled model's name, "rules" or an absolute model file path
     model_sha256: str
     force: bool = False
+    explain: bool = False
 
 
 @dataclass(frozen=True)
@@ -158,6 +160,7 @@ def run(
     engine: str = "local",
     scheduler: str | None = None,
     progress: Callable[[Progress], None] | None = None,
+    explain: bool = False,
 ) -> dict:
     """Process every document and write the per-document and combined outputs; one failure never
     stops the others. Returns the run record (run.json).
@@ -166,6 +169,7 @@ def run(
     (status "skipped") unless ``force``. ``jobs`` > 1 processes documents in worker processes;
     ``engine="dask"`` sends them to Dask workers (a local cluster of ``jobs`` workers, or the
     scheduler at ``scheduler``). ``progress`` is called with a ``Progress`` after every document.
+    ``explain`` adds to each sentence the features that pushed its labels (argmine.explain).
     """
     from .collection import write_collection
     from .engines import run_tasks
@@ -179,7 +183,7 @@ def run(
     ids = unique_ids(files)
     _remove_temp_files(out)
     tasks = [
-        Task(str(f), os.path.abspath(f), doc_id, str(out.resolve()), spec, digest, force) for f, doc_id in zip(files, ids)
+        Task(str(f), os.path.abspath(f), doc_id, str(out.resolve()), spec, digest, force, explain) for f, doc_id in zip(files, ids)
     ]
     record = {"schema_version": SCHEMA_VERSION, "model": str(model), "model_sha256": digest, "documents": []}
     entries: list[dict | None] = [None] * len(tasks)
@@ -214,14 +218,19 @@ def process_document(task: Task) -> dict:
     try:
         digest = file_digest(task.source)
         if digest is not None and not task.force:
-            finished = finished_sentences(out, task.doc_id, task.path, digest, task.model_sha256)
+            finished = finished_sentences(out, task.doc_id, task.path, digest, task.model_sha256, task.explain)
             if finished is not None:
                 entry.update(status="skipped", sentences=finished)
                 return entry
         document = ingest(task.source, task.doc_id)
         document.path = task.path
-        result = process(document, _warm(task.model))
-        write_outputs(result, out, {"input_sha256": digest, "model_sha256": task.model_sha256})
+        model = _warm(task.model)
+        result = process(document, model)
+        if task.explain:
+            from .explain import explain_sentences
+
+            explain_sentences(model, result.sentences)
+        write_outputs(result, out, {"input_sha256": digest, "model_sha256": task.model_sha256, "explained": task.explain})
         entry["sentences"] = len(result.sentences)
     except ArgmineError as exc:
         entry.update(status="failed", error=_as_given(str(exc), task))
@@ -257,8 +266,9 @@ def file_digest(path: str | Path) -> str | None:
     return digest.hexdigest()
 
 
-def finished_sentences(out: Path, doc_id: str, path: str, input_sha256: str, model_sha256: str) -> int | None:
-    """The sentence count of a document whose outputs are complete for this input and model, else None.
+def finished_sentences(out: Path, doc_id: str, path: str, input_sha256: str, model_sha256: str, explained: bool = False) -> int | None:
+    """The sentence count of a document whose outputs are complete for this input, model and
+    ``explained`` setting, else None.
 
     The summary JSON is written last, so its presence with matching hashes means the other
     outputs were written whole before it.
@@ -267,13 +277,11 @@ def finished_sentences(out: Path, doc_id: str, path: str, input_sha256: str, mod
         summary = json.loads((out / f"{doc_id}.summary.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if not isinstance(summary, dict) or (summary.get("path"), summary.get("input_sha256"), summary.get("model_sha256")) != (
-        path,
-        input_sha256,
-        model_sha256,
-    ):
+    if not isinstance(summary, dict) or (
+        summary.get("path"), summary.get("input_sha256"), summary.get("model_sha256"), summary.get("explained", False)
+    ) != (path, input_sha256, model_sha256, explained):
         return None
-    if not all((out / f"{doc_id}{suffix}").is_file() for suffix in (".sentences.jsonl", ".summary.md")):
+    if not all((out / f"{doc_id}{suffix}").is_file() for suffix in (".sentences.jsonl", ".summary.md", ".html")):
         return None
     return int(summary["totals"]["sentences"])
 
@@ -287,6 +295,7 @@ def write_outputs(result: Result, out: Path, provenance: dict | None = None) -> 
     lines = [json.dumps({"schema_version": SCHEMA_VERSION, **s.record()}, ensure_ascii=False) + "\n" for s in result.sentences]
     write_atomic(out / f"{doc_id}.sentences.jsonl", "".join(lines))
     write_atomic(out / f"{doc_id}.summary.md", to_markdown(result.summary))
+    write_atomic(out / f"{doc_id}.html", to_html(result))
     summary = {}
     for key, value in result.summary.items():
         summary[key] = value

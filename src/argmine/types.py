@@ -82,6 +82,7 @@ class Sentence:
     labels: dict[str, str] = field(default_factory=dict)
     confidences: dict[str, float] = field(default_factory=dict)
     page: int | None = None  # 1-based page where the sentence starts (PDF); None for formats without pages
+    explanation: dict | None = None  # per axis, the features that pushed the label (argmine.explain); None unless asked for
 
     def record(self) -> dict:
         row = {
@@ -96,4 +97,6 @@ class Sentence:
         for axis, label in self.labels.items():
             row[axis] = label
             row[f"{axis}_confidence"] = round(self.confidences[axis], 4)
+        if self.explanation is not None:
+            row["explanation"] = self.explanation
         return row
