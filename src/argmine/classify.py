@@ -1,6 +1,6 @@
 """Sentence classifiers for every axis of the label scheme, behind one interface.
 
-A classifier name (``rules``, ``tfidf-lr``) builds one scikit-learn estimator per axis;
+A classifier name (``rules``, ``tfidf-lr``, ``spacy-textcat``) builds one scikit-learn estimator per axis;
 each takes a DataFrame with ``text``, ``section`` and ``position`` columns. A ``Model``
 holds the estimators of all axes with their metadata and is saved with skops, which
 loads only the types listed in ``TRUSTED_TYPES``.
@@ -149,7 +149,13 @@ class CalibratedLogisticRegression(ClassifierMixin, BaseEstimator):
         return self.classes_[self.predict_proba(X).argmax(axis=1)]
 
 
-CLASSIFIERS: dict[str, Callable[[str], BaseEstimator]] = {"rules": _rules, "tfidf-lr": _tfidf_lr}
+def _spacy_textcat(axis: str) -> BaseEstimator:
+    from .textcat import SpacyTextcat  # spaCy's training code is imported only on fit and predict
+
+    return SpacyTextcat(axis=axis)
+
+
+CLASSIFIERS: dict[str, Callable[[str], BaseEstimator]] = {"rules": _rules, "tfidf-lr": _tfidf_lr, "spacy-textcat": _spacy_textcat}
 
 # The only types a model file may hold beyond those skops trusts by default (scikit-learn, numpy).
 TRUSTED_TYPES = [
@@ -157,6 +163,7 @@ TRUSTED_TYPES = [
     "argmine.classify.CalibratedLogisticRegression",
     "sklearn.calibration._CalibratedClassifier",
     "sklearn.calibration._SigmoidCalibration",
+    "argmine.textcat.SpacyTextcat",  # its learned state is plain bytes and strings
 ]
 
 
