@@ -135,3 +135,12 @@ def test_spacy_train_runs_the_shipped_config(tmp_path, gold):
     train(str(config), tmp_path / "out", overrides=overrides)
     nlp = spacy.load(tmp_path / "out" / "model-last")
     assert set(nlp("Japan should act.").cats) == {cat_key("level", label) for label in load_scheme().axis("level").names}
+
+
+def test_choosing_it_does_not_import_spacy():
+    """spaCy's training code loads on fit and predict, not when the classifier is named (CLI start-up)."""
+    import subprocess
+    import sys
+
+    code = "import sys; from argmine.classify import make_estimator; make_estimator('spacy-textcat', 'role'); print('spacy' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "False\n"
