@@ -9,6 +9,8 @@ document out at a time, exactly as `argmine compare` does.
 
 Run from the repository root: .venv/bin/python bench/textcat.py [VARIANT ...]
 Writes bench/textcat.json (variants named on the command line replace their earlier rows).
+`.venv/bin/python bench/textcat.py --speed` adds the default's and the bag of words'
+training and prediction costs in CPU time.
 """
 
 from __future__ import annotations
@@ -104,9 +106,44 @@ def main(names: list[str]) -> None:
         "sentences": int((~gold["exclude"]).sum()),
         "documents": int(gold["doc_id"].nunique()),
         "results": results,
+        **({"speed": previous["speed"]} if "speed" in previous else {}),
     }
     OUT.write_text(json.dumps(out, indent=2) + "\n")
 
 
+def speed() -> dict:
+    """CPU seconds to fit one axis on the gold's 431 sentences and on 1,000 (the gold repeated),
+    to rebuild the pipeline from its bytes, and sentences per CPU second when predicting."""
+    import pandas as pd
+
+    gold = load_gold(ROOT / "corpus" / "gold")
+    gold = gold[~gold["exclude"]].reset_index(drop=True)
+    sizes = {"431": gold, "1000": pd.concat([gold, gold, gold.head(1000 - 2 * len(gold))], ignore_index=True)}
+    many = features(pd.concat([gold] * 10, ignore_index=True))
+    out = {}
+    for architecture in ("cnn", "bow"):
+        row = {}
+        for size, rows in sizes.items():
+            for axis in ("role", "level"):
+                cpu = time.process_time()
+                model = SpacyTextcat(axis=axis, architecture=architecture).fit(features(rows), rows[axis].to_numpy())
+                row[f"fit_{axis}_{size}_cpu_seconds"] = round(time.process_time() - cpu, 1)
+        cpu = time.process_time()
+        model._pipeline()
+        row["rebuild_cpu_seconds"] = round(time.process_time() - cpu, 2)
+        cpu = time.process_time()
+        model.predict_proba(many)
+        row["predict_sentences_per_cpu_second"] = round(len(many) / (time.process_time() - cpu))
+        row["pipeline_bytes"] = len(model.pipeline_)
+        out[architecture] = row
+        print(architecture, row, flush=True)
+    return out
+
+
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    if sys.argv[1:] == ["--speed"]:
+        data = json.loads(OUT.read_text())
+        data["speed"] = speed()
+        OUT.write_text(json.dumps(data, indent=2) + "\n")
+    else:
+        main(sys.argv[1:])
