@@ -111,10 +111,12 @@ class SpacyTextcat(ClassifierMixin, BaseEstimator):
     """spaCy's exclusive text categoriser for one axis, trained with spaCy's training loop.
 
     ``architecture`` names a model block of ``ARCHITECTURES``; ``section`` puts the section
-    heading before the sentence text (off by default: it did not help on unseen documents); ``max_steps`` and ``patience`` (None: as in
-    config/textcat.cfg) bound training, which keeps the best checkpoint on a dev set: a
-    ``dev_fraction`` stratified split of the training rows, or the training rows themselves
-    when there are too few. Training is seeded by ``seed`` and runs on the CPU.
+    heading before the sentence text (off by default: it did not help on unseen documents);
+    ``max_steps`` and ``patience`` (None: as in config/textcat.cfg) bound training, which
+    keeps the best checkpoint on a dev set: a ``dev_fraction`` stratified split of the
+    training rows, or the training rows themselves when there are too few. Training is
+    seeded by ``seed`` and runs on the CPU. ``classes_`` are the scheme's labels of the axis,
+    in the order of ``predict_proba``'s columns.
     """
 
     def __init__(self, axis="role", architecture=DEFAULT_ARCHITECTURE, section=False, max_steps=None, patience=None,
