@@ -1,6 +1,6 @@
 """Sentence classifiers for every axis of the label scheme, behind one interface.
 
-A classifier name (``rules``, ``tfidf-lr``) builds one scikit-learn estimator per axis;
+A classifier name (``rules``, ``tfidf-lr``, ``spacy-textcat``) builds one scikit-learn estimator per axis;
 each takes a DataFrame with ``text``, ``section`` and ``position`` columns. A ``Model``
 holds the estimators of all axes with their metadata and is saved with skops, which
 loads only the types listed in ``TRUSTED_TYPES``.
@@ -288,12 +288,19 @@ def _rules_words(axis: str) -> BaseEstimator:
     return MeanEnsemble(axis=axis, members=("rules", "words-lr"))
 
 
+def _spacy_textcat(axis: str) -> BaseEstimator:
+    from .textcat import SpacyTextcat  # spaCy's training code is imported only on fit and predict
+
+    return SpacyTextcat(axis=axis)
+
+
 CLASSIFIERS: dict[str, Callable[[str], BaseEstimator]] = {
     "rules": _rules,
     "tfidf-lr": _tfidf_lr,
     "cues-lr": _cues_lr,
     "words-lr": _words_lr,
     "rules+words": _rules_words,
+    "spacy-textcat": _spacy_textcat,
 }
 
 # The only types a model file may hold beyond those skops trusts by default (scikit-learn, numpy).
@@ -304,6 +311,7 @@ TRUSTED_TYPES = [
     "argmine.classify.CalibratedLogisticRegression",
     "sklearn.calibration._CalibratedClassifier",
     "sklearn.calibration._SigmoidCalibration",
+    "argmine.textcat.SpacyTextcat",  # its learned state is plain bytes and strings
 ]
 
 
