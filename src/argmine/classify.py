@@ -186,7 +186,7 @@ class CalibratedLogisticRegression(ClassifierMixin, BaseEstimator):
         return self.classes_[self.predict_proba(X).argmax(axis=1)]
 
 
-def _embedding_lr(encoder: str, axis: str, rules: bool = False, context: bool = False) -> BaseEstimator:
+def _embedding_lr(encoder: str, axis: str, rules: bool = False) -> BaseEstimator:
     """Sentence embeddings (and the rules' label scores of ``axis``) into a calibrated regression
     whose probabilities assume equally frequent labels (see CalibratedLogisticRegression)."""
     from sklearn.compose import ColumnTransformer
@@ -195,7 +195,7 @@ def _embedding_lr(encoder: str, axis: str, rules: bool = False, context: bool = 
     from .embed import SentenceEmbedder
 
     columns = ["text", "section", "position"]
-    parts = [("embedding", SentenceEmbedder(model=encoder, context=context), columns)]
+    parts = [("embedding", SentenceEmbedder(model=encoder), columns)]
     if rules:
         parts.append(("rules", RuleScores(axes=[axis]), columns))
     return Pipeline([("features", ColumnTransformer(parts)), ("classifier", CalibratedLogisticRegression(prior="balanced"))])
@@ -208,17 +208,32 @@ def _embed_lr(axis: str) -> BaseEstimator:
     return _embedding_lr(TRANSFORMER, axis)
 
 
+def _embed_rules_lr(axis: str) -> BaseEstimator:
+    from .embed import TRANSFORMER, require_embed_extra
+
+    require_embed_extra()
+    return _embedding_lr(TRANSFORMER, axis, rules=True)
+
+
 def _static_lr(axis: str) -> BaseEstimator:
     from .embed import STATIC
 
     return _embedding_lr(STATIC, axis)
 
 
+def _static_rules_lr(axis: str) -> BaseEstimator:
+    from .embed import STATIC
+
+    return _embedding_lr(STATIC, axis, rules=True)
+
+
 CLASSIFIERS: dict[str, Callable[[str], BaseEstimator]] = {
     "rules": _rules,
     "tfidf-lr": _tfidf_lr,
     "embed-lr": _embed_lr,
+    "embed-rules-lr": _embed_rules_lr,
     "static-lr": _static_lr,
+    "static-rules-lr": _static_rules_lr,
 }
 
 # The only types a model file may hold beyond those skops trusts by default (scikit-learn, numpy).
@@ -227,6 +242,7 @@ TRUSTED_TYPES = [
     "argmine.classify.CalibratedLogisticRegression",
     "sklearn.calibration._CalibratedClassifier",
     "sklearn.calibration._SigmoidCalibration",
+    "argmine.classify.RuleScores",
     "argmine.embed.SentenceEmbedder",
 ]
 
