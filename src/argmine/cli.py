@@ -174,7 +174,8 @@ def export(gold, fmt, out_path, documents):
 
 @main.command()
 @click.option("--gold", required=True, help="A gold .jsonl file or a folder of them.")
-@click.option("--classifier", default="tfidf-lr", show_default=True, help="rules or tfidf-lr.")
+@click.option("--classifier", default="tfidf-lr", show_default=True,
+              help="rules, tfidf-lr, static-lr, static-rules-lr, embed-lr or embed-rules-lr (embed-*: extra 'embed').")
 @click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False), help="Model file to write (.skops).")
 @click.option("--cv", "folds", default="documents", show_default=True, help="Cross-validation recorded in the model: folds or 'documents'.")
 @click.option("--documents", type=click.Path(file_okay=False), help="Folder of the raw documents (default: raw/ beside the gold folder).")
