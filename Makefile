@@ -4,14 +4,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test train bench clean
+.PHONY: install run test train bench distill clean
 
 $(BIN)/python:
 	$(shell command -v $(PYTHON) >/dev/null 2>&1 && echo $(PYTHON) || echo python3) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet -e '.[test,dask]'
+	$(BIN)/python -m pip install --quiet -e '.[test,dask,embed]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -27,6 +27,11 @@ train: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_bench.py
+
+# Rebuild the static embedding model shipped in src/argmine/models/static-minilm/ (offline).
+distill: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,embed,distill]'
+	HF_HUB_OFFLINE=1 $(BIN)/python scripts/distill_static.py
 
 clean:
 	rm -rf $(VENV) out

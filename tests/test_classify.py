@@ -6,7 +6,7 @@ from argmine.classify import CLASSIFIERS, fit_model, load_model, make_estimator,
 from argmine.errors import ModelError
 from argmine.gold import load_gold
 from argmine.scheme import load_scheme
-from conftest import GOLD
+from conftest import GOLD, classifier_params
 
 
 @pytest.fixture(scope="module")
@@ -14,7 +14,7 @@ def gold():
     return load_gold(GOLD / "japan-nato-cooperation.jsonl")
 
 
-@pytest.mark.parametrize("name", sorted(CLASSIFIERS))
+@pytest.mark.parametrize("name", classifier_params(sorted(CLASSIFIERS)))
 def test_sklearn_contract(name, gold):
     estimator = make_estimator(name, "role")
     assert repr(clone(estimator)) == repr(estimator)  # __init__ only stores its arguments

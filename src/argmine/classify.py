@@ -101,6 +101,30 @@ class RuleClassifier(ClassifierMixin, BaseEstimator):
         return self.classes_[self.predict_proba(X).argmax(axis=1)]
 
 
+class RuleScores(TransformerMixin, BaseEstimator):
+    """The rules classifier's label scores (``RuleClassifier.decision_function``) as features.
+
+    One column per label of each axis in ``axes`` (all axes of the scheme when None), so a
+    learned classifier can weigh the cue lexicon against its other features.
+    """
+
+    def __init__(self, axes=None, scheme_path=None):
+        self.axes = axes
+        self.scheme_path = scheme_path
+
+    def fit(self, X=None, y=None):
+        axes = self.axes if self.axes is not None else load_scheme(self.scheme_path).axis_names
+        self.rules_ = [RuleClassifier(axis=axis, scheme_path=self.scheme_path).fit(None) for axis in axes]
+        self.n_features_out_ = sum(len(rules.classes_) for rules in self.rules_)
+        return self
+
+    def transform(self, X) -> np.ndarray:
+        return np.hstack([rules.decision_function(X) for rules in self.rules_])
+
+    def get_feature_names_out(self, input_features=None):
+        return np.array([f"{r.axis}_{label}" for r in self.rules_ for label in r.classes_], dtype=object)
+
+
 def _prepare(texts: list[str]) -> list[tuple[str, bool]]:
     """Each text with whether it was lower-cased: done when lower-case matching finds exactly what
     IGNORECASE matching finds, i.e. every character outside ASCII is one without case (quotes, dashes)."""
@@ -213,27 +237,42 @@ class CalibratedLogisticRegression(ClassifierMixin, BaseEstimator):
     """Logistic regression whose probabilities are calibrated by cross-validation (sigmoid).
 
     Uses as many calibration folds as the rarest label allows (at most ``cv``); with a label
-    seen only once it falls back to the uncalibrated regression. ``predict`` takes the label
-    with the highest probability relative to its share of the training data (a balanced
-    decision), so rare labels are not drowned by the common ``none``; ``predict_proba``
-    stays calibrated.
+    seen only once it falls back to the uncalibrated regression.
+
+    ``prior`` says which label frequencies the probabilities assume. ``"empirical"``: the
+    regression weighs labels equally (class-balanced) but the calibration restores the
+    training data's frequencies, so rare labels are seldom predicted. ``"balanced"``: every
+    sample is weighted by the inverse frequency of its label in the regression and in the
+    calibration, so the probabilities assume equally frequent labels; this favours rare
+    labels, which macro-F1 rewards and a document whose label mix differs from the
+    training data's needs.
+
+    ``predict`` decides as if labels were equally frequent either way: under ``"empirical"``
+    it takes the label with the highest probability relative to its share of the training
+    data, so rare labels are not drowned by the common ``none``.
     """
 
-    def __init__(self, C=4.0, cv=3):
+    def __init__(self, C=4.0, cv=3, prior="empirical"):
         self.C = C
         self.cv = cv
+        self.prior = prior
 
     def fit(self, X, y):
         from sklearn.calibration import CalibratedClassifierCV
         from sklearn.linear_model import LogisticRegression
+        from sklearn.utils.class_weight import compute_sample_weight
 
+        if self.prior not in ("empirical", "balanced"):
+            raise ValueError(f"prior must be 'empirical' or 'balanced', got {self.prior!r}")
         y = np.asarray(y)
-        base = LogisticRegression(C=self.C, class_weight="balanced", max_iter=5000)
+        balanced = self.prior == "balanced"
+        base = LogisticRegression(C=self.C, class_weight=None if balanced else "balanced", max_iter=5000)
         folds = min(self.cv, int(np.unique(y, return_counts=True)[1].min()))
         self.estimator_ = CalibratedClassifierCV(base, method="sigmoid", cv=folds) if folds >= 2 else base
-        self.estimator_.fit(X, y)
+        self.estimator_.fit(X, y, sample_weight=compute_sample_weight("balanced", y) if balanced else None)
         self.classes_ = self.estimator_.classes_
-        self.priors_ = np.array([np.mean(y == c) for c in self.classes_])
+        # The label shares the probabilities assume, which predict divides out.
+        self.priors_ = np.full(len(self.classes_), 1.0) if balanced else np.array([np.mean(y == c) for c in self.classes_])
         return self
 
     def predict_proba(self, X):
@@ -294,6 +333,47 @@ def _spacy_textcat(axis: str) -> BaseEstimator:
     return SpacyTextcat(axis=axis)
 
 
+def _embedding_lr(encoder: str, axis: str, rules: bool = False) -> BaseEstimator:
+    """Sentence embeddings (and the rules' label scores of ``axis``) into a calibrated regression
+    whose probabilities assume equally frequent labels (see CalibratedLogisticRegression)."""
+    from sklearn.compose import ColumnTransformer
+    from sklearn.pipeline import Pipeline
+
+    from .embed import SentenceEmbedder
+
+    columns = ["text", "section", "position"]
+    parts = [("embedding", SentenceEmbedder(model=encoder), columns)]
+    if rules:
+        parts.append(("rules", RuleScores(axes=[axis]), columns))
+    return Pipeline([("features", ColumnTransformer(parts)), ("classifier", CalibratedLogisticRegression(prior="balanced"))])
+
+
+def _embed_lr(axis: str) -> BaseEstimator:
+    from .embed import TRANSFORMER, require_embed_extra
+
+    require_embed_extra()
+    return _embedding_lr(TRANSFORMER, axis)
+
+
+def _embed_rules_lr(axis: str) -> BaseEstimator:
+    from .embed import TRANSFORMER, require_embed_extra
+
+    require_embed_extra()
+    return _embedding_lr(TRANSFORMER, axis, rules=True)
+
+
+def _static_lr(axis: str) -> BaseEstimator:
+    from .embed import STATIC
+
+    return _embedding_lr(STATIC, axis)
+
+
+def _static_rules_lr(axis: str) -> BaseEstimator:
+    from .embed import STATIC
+
+    return _embedding_lr(STATIC, axis, rules=True)
+
+
 CLASSIFIERS: dict[str, Callable[[str], BaseEstimator]] = {
     "rules": _rules,
     "tfidf-lr": _tfidf_lr,
@@ -301,6 +381,12 @@ CLASSIFIERS: dict[str, Callable[[str], BaseEstimator]] = {
     "words-lr": _words_lr,
     "rules+words": _rules_words,
     "spacy-textcat": _spacy_textcat,
+
+
+    "embed-lr": _embed_lr,
+    "embed-rules-lr": _embed_rules_lr,
+    "static-lr": _static_lr,
+    "static-rules-lr": _static_rules_lr,
 }
 
 # The only types a model file may hold beyond those skops trusts by default (scikit-learn, numpy).
@@ -312,6 +398,10 @@ TRUSTED_TYPES = [
     "sklearn.calibration._CalibratedClassifier",
     "sklearn.calibration._SigmoidCalibration",
     "argmine.textcat.SpacyTextcat",  # its learned state is plain bytes and strings
+
+
+    "argmine.classify.RuleScores",
+    "argmine.embed.SentenceEmbedder",
 ]
 
 

@@ -314,7 +314,8 @@ def agreement(a, b, documents, json_path):
 
 @main.command()
 @click.option("--gold", required=True, help="A gold .jsonl file or a folder of them.")
-@click.option("--classifier", default="tfidf-lr", show_default=True, help="A classifier: rules, tfidf-lr or spacy-textcat.")
+@click.option("--classifier", default="tfidf-lr", show_default=True,
+              help="A classifier: rules, tfidf-lr, cues-lr, words-lr, rules+words, spacy-textcat, static-lr, static-rules-lr, embed-lr or embed-rules-lr (embed-*: extra 'embed'); or one per axis, e.g. role=rules+words/level=words-lr.")
 @click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False), help="Model file to write (.skops).")
 @click.option("--cv", "folds", default="documents", show_default=True, help="Cross-validation recorded in the model: folds or 'documents'.")
 @click.option("--documents", type=click.Path(file_okay=False), help="Folder of the raw documents (default: raw/ beside the gold folder).")
