@@ -1,7 +1,10 @@
 """Sentence classifiers for every axis of the label scheme, behind one interface.
 
-A classifier name (``rules``, ``tfidf-lr``, ``spacy-textcat``) builds one scikit-learn estimator per axis;
-each takes a DataFrame with ``text``, ``section`` and ``position`` columns. A ``Model``
+A classifier name (a key of ``CLASSIFIERS``: ``rules``, ``tfidf-lr``, ``cues-lr``, ``words-lr``,
+the ensemble ``rules+words``, ``spacy-textcat`` (textcat.py), and the sentence-embedding
+classifiers ``static-lr``, ``static-rules-lr``, ``embed-lr``, ``embed-rules-lr`` whose encoders
+live in ``embed.py``), or one name per axis (``role=A/level=B``), builds one scikit-learn
+estimator per axis; each takes a DataFrame with ``text``, ``section`` and ``position`` columns. A ``Model``
 holds the estimators of all axes with their metadata and is saved with skops, which
 loads only the types listed in ``TRUSTED_TYPES``.
 """
