@@ -133,3 +133,13 @@ def test_lower_case_cue_matching_counts_what_ignorecase_counts():
     reference = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(c) for c in sorted(cues, key=len, reverse=True)) + ")", re.I)
     assert _count(cues, _prepare(texts)).tolist() == [float(len(reference.findall(t))) for t in texts]
     assert [lowered for _, lowered in _prepare(texts)] == [True, True, False, False, False, True]
+
+
+def test_bundled_accurate_model_labels_with_the_scheme(gold):
+    model = load_model("accurate")
+    assert model.metadata["classifier"] == "role=rules+words/level=words-lr"
+    assert model.metadata["cross_validation"]["folds"].startswith("leave-one-document-out")
+    predicted = model.predict(gold.head(20))
+    scheme = load_scheme()
+    for axis in scheme.axes:
+        assert set(predicted[axis.name]) <= set(axis.names)
