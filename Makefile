@@ -24,7 +24,7 @@ test: $(STAMP)
 
 train: $(STAMP)
 	$(BIN)/argmine train --gold corpus/gold --classifier rules --out models/default.skops
-	$(BIN)/argmine train --gold corpus/gold --classifier 'role=rules+words/level=words-lr' --out models/accurate.skops
+	$(BIN)/argmine train --gold corpus/gold --classifier 'role=rules+words/level=static-rules-lr' --out models/accurate.skops
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_bench.py

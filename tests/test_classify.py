@@ -137,7 +137,7 @@ def test_lower_case_cue_matching_counts_what_ignorecase_counts():
 
 def test_bundled_accurate_model_labels_with_the_scheme(gold):
     model = load_model("accurate")
-    assert model.metadata["classifier"] == "role=rules+words/level=words-lr"
+    assert model.metadata["classifier"] == "role=rules+words/level=static-rules-lr"
     assert model.metadata["cross_validation"]["folds"].startswith("leave-one-document-out")
     predicted = model.predict(gold.head(20))
     scheme = load_scheme()
