@@ -9,10 +9,10 @@ that both annotators excluded are not compared, as in the guidelines' agreement 
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from pathlib import Path
 
+from .files import json_lines
 from .errors import AnnotationError, ArgmineError
 from .scheme import Scheme, load_scheme
 
@@ -60,16 +60,7 @@ def read_annotations(path: str | Path, scheme: Scheme | None = None) -> list[dic
         raise AnnotationError(f"{path}: no such annotation file; check the path")
     rows = []
     seen: dict[tuple, int] = {}
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        where = f"{path}:{number}"
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise AnnotationError(f"{where}: not valid JSON ({exc.msg}); each line must be one JSON object") from None
-        if not isinstance(row, dict):
-            raise AnnotationError(f"{where}: not a JSON object; each line must be one JSON object")
+    for where, row in json_lines(path, path.read_text(encoding="utf-8"), AnnotationError):
         for key in ("sent_id", *scheme.axis_names):
             if key not in row:
                 raise AnnotationError(f"{where}: missing field '{key}'; every row needs sent_id, {', '.join(scheme.axis_names)}")
@@ -81,6 +72,7 @@ def read_annotations(path: str | Path, scheme: Scheme | None = None) -> list[dic
         key = (row.get("doc_id") or "", row["sent_id"])
         if key in seen:
             raise AnnotationError(f"{where}: sentence {row['sent_id']} is labelled twice (also line {seen[key]}); keep one row per sentence")
+        number = int(where.rsplit(":", 1)[1])
         seen[key] = number
         rows.append({**row, "line": number})
     if not rows:

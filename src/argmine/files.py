@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from contextlib import contextmanager
 from pathlib import Path
@@ -44,3 +45,19 @@ def is_temp(path: Path) -> bool:
         return False
     pid = name[: -len(TEMP_SUFFIX)].rsplit(".", 1)[-1]
     return pid.isdigit()
+
+
+def json_lines(path: str | Path, text: str, error: type[Exception]) -> Iterator[tuple[str, dict]]:
+    """``(where, object)`` for every non-blank line of a JSON Lines text, ``where`` being
+    ``path:line``; a line that is not one JSON object raises ``error`` naming it."""
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        where = f"{path}:{number}"
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise error(f"{where}: not valid JSON ({exc.msg}); each line must be one JSON object") from None
+        if not isinstance(item, dict):
+            raise error(f"{where}: not a JSON object; each line must be one JSON object")
+        yield where, item

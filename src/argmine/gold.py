@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 
 import pandas as pd
 
+from .files import json_lines
 from .errors import GoldError, InputError
 from .ingest import SUFFIXES, TEXT_SUFFIXES, ingest
 from .scheme import Scheme, load_scheme
@@ -54,16 +54,7 @@ def _load_file(path: Path, documents: Path | None, scheme: Scheme) -> pd.DataFra
     ids: set[tuple[str, int]] = set()
     texts: dict[str, str] = {}
     cursor: dict[str, int] = {}
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        where = f"{path}:{number}"
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise GoldError(f"{where}: not valid JSON ({exc.msg}); each line must be one JSON object") from None
-        if not isinstance(row, dict):
-            raise GoldError(f"{where}: not a JSON object; each line must be one JSON object")
+    for where, row in json_lines(path, path.read_text(encoding="utf-8"), GoldError):
         for key in (*REQUIRED, *scheme.axis_names):
             if key not in row:
                 raise GoldError(f"{where}: missing field '{key}'; every row needs {', '.join((*REQUIRED, *scheme.axis_names))}")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from .files import json_lines
 from .errors import AnnotationError
 from .export import LABEL_STUDIO_TEXT, TASK_META
 from .scheme import Scheme, load_scheme
@@ -123,20 +124,6 @@ def _fields(where: str, source: dict, text, position: int) -> dict:
     return row
 
 
-def _json_lines(path: Path, text: str):
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip():
-            continue
-        where = f"{path}:{number}"
-        try:
-            item = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise AnnotationError(f"{where}: not valid JSON ({exc.msg}); each line must be one JSON object") from None
-        if not isinstance(item, dict):
-            raise AnnotationError(f"{where}: not a JSON object; each line must be one JSON object")
-        yield where, item
-
-
 def _json_array(path: Path, text: str):
     """The items of a JSON array (or one object), each with the line it starts on."""
     decoder = json.JSONDecoder()
@@ -203,7 +190,7 @@ def _doccano(path: Path, text: str, scheme: Scheme, annotator: str | None):
     """doccano's text-classification JSONL: ``text`` and ``label`` (namespaced labels, one per
     axis); argmine's fields beside them or under ``meta``; the annotator in ``annotator`` or ``user``."""
     found, skipped = [], 0
-    for position, (where, item) in enumerate(_json_lines(path, text), 1):
+    for position, (where, item) in enumerate(json_lines(path, text, AnnotationError), 1):
         source = {**(item.get("meta") if isinstance(item.get("meta"), dict) else {}), **item}
         labels = item.get("label", item.get("labels"))
         if not labels:
@@ -228,7 +215,7 @@ def _prodigy(path: Path, text: str, scheme: Scheme, annotator: str | None):
     merged: dict[tuple, tuple[str, dict, dict[str, list[str]]]] = {}
     positions: dict[tuple, int] = {}
     skipped = 0
-    for where, item in _json_lines(path, text):
+    for where, item in json_lines(path, text, AnnotationError):
         meta = item.get("meta") if isinstance(item.get("meta"), dict) else {}
         sentence = (meta.get("doc_id"), meta.get("sent_id"), item.get("text"))
         position = positions.setdefault(sentence, len(positions) + 1)
