@@ -69,7 +69,7 @@ def test_bundled_default_model_metadata():
 
 
 def test_model_errors(tmp_path):
-    with pytest.raises(ModelError, match=r"^nope: no such model file or bundled model; give a .skops path or one of: default, rules$"):
+    with pytest.raises(ModelError, match=r"^nope: no such model file or bundled model; give a .skops path or one of: accurate, default, rules$"):
         load_model("nope")
     broken = tmp_path / "broken.skops"
     broken.write_bytes(b"not a zip")
