@@ -29,6 +29,25 @@ CONFIG = "config/textcat.cfg"
 # The model block ([components.textcat.model]) of each architecture that can be chosen;
 # DEFAULT_ARCHITECTURE is the one in config/textcat.cfg, chosen by measurement under
 # leave-one-document-out (docs/textcat.md). No pretrained vectors: nothing can be downloaded.
+# The small CNN tok2vec that the ensemble and cnn architectures share.
+_TOK2VEC = """[model.tok2vec]
+@architectures = "spacy.Tok2Vec.v2"
+
+[model.tok2vec.embed]
+@architectures = "spacy.MultiHashEmbed.v2"
+width = 64
+attrs = ["NORM", "PREFIX", "SUFFIX", "SHAPE"]
+rows = [5000, 1000, 2500, 2500]
+include_static_vectors = false
+
+[model.tok2vec.encode]
+@architectures = "spacy.MaxoutWindowEncoder.v2"
+width = 64
+depth = 2
+window_size = 1
+maxout_pieces = 3
+"""
+
 ARCHITECTURES = {
     # Sparse bag of words and bigrams into a linear layer.
     "bow": """
@@ -54,23 +73,8 @@ no_output_layer = false
 length = 65536
 nO = null
 
-[model.tok2vec]
-@architectures = "spacy.Tok2Vec.v2"
-
-[model.tok2vec.embed]
-@architectures = "spacy.MultiHashEmbed.v2"
-width = 64
-attrs = ["NORM", "PREFIX", "SUFFIX", "SHAPE"]
-rows = [5000, 1000, 2500, 2500]
-include_static_vectors = false
-
-[model.tok2vec.encode]
-@architectures = "spacy.MaxoutWindowEncoder.v2"
-width = 64
-depth = 2
-window_size = 1
-maxout_pieces = 3
-""",
+"""
+    + _TOK2VEC,
     # A small CNN tok2vec (hashed embeddings of the lower-cased word, prefix, suffix and
     # shape; two maxout window layers), mean and max pooled, then a softmax layer.
     "cnn": """
@@ -83,23 +87,8 @@ use_reduce_max = true
 use_reduce_mean = true
 nO = null
 
-[model.tok2vec]
-@architectures = "spacy.Tok2Vec.v2"
-
-[model.tok2vec.embed]
-@architectures = "spacy.MultiHashEmbed.v2"
-width = 64
-attrs = ["NORM", "PREFIX", "SUFFIX", "SHAPE"]
-rows = [5000, 1000, 2500, 2500]
-include_static_vectors = false
-
-[model.tok2vec.encode]
-@architectures = "spacy.MaxoutWindowEncoder.v2"
-width = 64
-depth = 2
-window_size = 1
-maxout_pieces = 3
-""",
+"""
+    + _TOK2VEC,
 }
 DEFAULT_ARCHITECTURE = "cnn"
 
