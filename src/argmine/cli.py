@@ -47,7 +47,8 @@ def main():
 @click.option("--engine", default="local", show_default=True, type=click.Choice(["local", "dask"]), help="Where documents run: here (local) or on Dask distributed, e.g. --engine dask.")
 @click.option("--scheduler", metavar="ADDRESS", help="A running Dask scheduler for --engine dask, e.g. --scheduler tcp://scheduler-host:8786 (default: a local cluster of --jobs workers).")
 @click.option("--explain", is_flag=True, help="Add to each sentence an `explanation`: the features that pushed its labels.")
-def run(paths, out_dir, model, jobs, force, quiet, engine, scheduler, explain):
+@click.option("--time-limit", type=click.FloatRange(min=0), metavar="SECONDS", help="Seconds one document may take before it fails and the run goes on (default 300, set in config/run.toml; 0: no limit).")
+def run(paths, out_dir, model, jobs, force, quiet, engine, scheduler, explain, time_limit):
     """Label and summarise documents (files, folders or glob patterns of .txt, .md, .html, .pdf, .docx).
 
     Writes per document DOC.sentences.jsonl, DOC.summary.json and DOC.summary.md; for the
@@ -75,7 +76,7 @@ def run(paths, out_dir, model, jobs, force, quiet, engine, scheduler, explain):
         raise click.UsageError(str(exc)) from None
     bar = _ProgressBar() if not quiet and _terminal() else None
     try:
-        record = run_documents(list(paths), out_dir, model, jobs=jobs, force=force, engine=engine, scheduler=scheduler, progress=bar, explain=explain)
+        record = run_documents(list(paths), out_dir, model, jobs=jobs, force=force, engine=engine, scheduler=scheduler, progress=bar, explain=explain, time_limit=time_limit)
     finally:
         if bar is not None:
             bar.close()

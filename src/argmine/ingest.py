@@ -12,6 +12,7 @@ become metadata. Every character of the cleaned text maps back to the source tex
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from collections import Counter
@@ -43,6 +44,7 @@ _LINE_END_HYPHEN = re.compile(r"(?<=[\w.])([-\u00ad\u2010])[ \t]*\r?\n\s*(?=[^\W
 _HYPHEN_TAIL = re.compile(r"(?<=[\w.])[-\u00ad\u2010]$")  # a block ending like that (page break)
 _SOFT_HYPHEN = re.compile("\u00ad")
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+_WORD_TOKEN = re.compile(r"[^\W\d_]+")
 _LEFT_WORD = re.compile(r"[^\W\d_]*$")
 _RIGHT_WORD = re.compile(r"[^\W\d_]*")
 
@@ -73,6 +75,9 @@ def settings() -> dict:
 
 def read_bytes(path: Path) -> bytes:
     """The file's content; an empty or unreadable file is an InputError."""
+    problem = link_problem(path)
+    if problem:
+        raise InputError(f"{path}: {problem}")
     try:
         data = path.read_bytes()
     except IsADirectoryError:
@@ -85,22 +90,40 @@ def read_bytes(path: Path) -> bytes:
 
 
 def read_text(path: Path) -> str:
-    """Decode a text file: UTF-8 first, otherwise the detected encoding."""
+    """Decode a text file: UTF-16 with its byte-order mark, else UTF-8, else Windows-1252, else
+    the encoding charset-normalizer detects. An English text that is not UTF-8 is nearly always
+    Windows-1252 or Latin-1 (which Windows-1252 extends); statistical detection goes wrong on the
+    few accented letters such a text has (it read "Zürich" as "Z³rich")."""
     data = read_bytes(path)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")
     if b"\x00" in data[:8192] or not _mostly_text(data[:8192]):
         raise InputError(f"{path}: looks like a binary file, not text; convert it to .txt or .md first")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            pass
     from charset_normalizer import from_bytes
 
     best = from_bytes(data).best()
     if best is None:
         raise InputError(f"{path}: the text encoding could not be detected; re-save the file as UTF-8")
     return str(best)
+
+
+def link_problem(path: Path) -> str | None:
+    """Why a symbolic link cannot be read (broken, or a loop), as the rest of an error message;
+    None for anything else."""
+    if not path.is_symlink():
+        return None
+    try:
+        path.resolve(strict=True)
+    except FileNotFoundError:
+        return f"a broken symbolic link (to {os.readlink(path)}); fix the link or remove it"
+    except (OSError, RuntimeError):
+        return "a symbolic link loop (following it never reaches a file); fix the link or remove it"
+    return None
 
 
 def _mostly_text(sample: bytes) -> bool:
@@ -113,6 +136,7 @@ def ingest(path: str | Path, doc_id: str | None = None) -> Document:
     path = Path(path)
     doc_id = doc_id or path.stem
     extracted = _extract(path)
+    _check_size(path, extracted if isinstance(extracted, str) else extracted.text)
     if isinstance(extracted, str):
         document = parse(extracted, doc_id, str(path), markdown=path.suffix.lower() in MARKDOWN_SUFFIXES)
     elif extracted.blocks is None:  # PDF: find the structure the way plain text's is found
@@ -122,7 +146,32 @@ def ingest(path: str | Path, doc_id: str | None = None) -> Document:
         document = _document(extracted.text, raw, doc_id, str(path), structured=True, title=extracted.title)
     if not document.blocks:
         raise InputError(f"{path}: no body text found (only headings or whitespace); give a document with sentences")
+    _check_language(path, document.text)
     return document
+
+
+def _check_size(path: Path, text: str) -> None:
+    limit = settings()["max_chars"]
+    if len(text) > limit:
+        raise InputError(
+            f"{path}: {len(text):,} characters of text, more than the {limit:,} argmine reads from one document; split it into smaller documents"
+        )
+
+
+def _check_language(path: Path, body: str) -> None:
+    """Refuse a body that is not English (see [language] in config/ingest.toml)."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    config = settings()["language"]
+    words = _WORD_TOKEN.findall(body.lower())
+    if len(words) < config["min_words"]:
+        return
+    share = sum(w in STOP_WORDS for w in words) / len(words)
+    if share < config["min_common_share"]:
+        raise InputError(
+            f"{path}: does not look like English (only {share:.0%} of its words are common English words, against 34-48% in"
+            " English prose); argmine's classifiers read English only, so translate it into English first"
+        )
 
 
 def extract_text(path: str | Path) -> str:
@@ -150,7 +199,9 @@ def parse(
     """Clean ``text`` into a Document (body blocks, sections, title, byline). ``page_starts``:
     where each page starts in ``text`` (pages separated by form feeds), to number pages."""
     raw = _raw_blocks(text, markdown)
-    raw = _mark_headings(text, _join_page_breaks(text, raw))
+    if _punctuated(text, raw):
+        raw = _join_page_breaks(text, raw)
+    raw = _mark_headings(text, raw)
     return _document(text, raw, doc_id, path, markdown, page_starts=page_starts)
 
 
@@ -294,6 +345,18 @@ def _looks_like_heading(block: str, lines: int) -> bool:
         and not _TERMINAL.search(stripped)
         and not stripped[0].islower()
     )
+
+
+def _punctuated(text: str, blocks: list[_RawBlock]) -> bool:
+    """Whether most paragraphs of body text (more than one line, or longer than a heading) end
+    with final punctuation. Only then is a paragraph without it a sign of a page break; in notes
+    or transcripts without punctuation every paragraph stays a paragraph."""
+    ends = [
+        bool(_TERMINAL.search(text[b.start : b.end].rstrip()))
+        for b in blocks
+        if b.kind == "paragraph" and (b.lines > 1 or len(text[b.start : b.end].split()) > settings()["heading_max_words"])
+    ]
+    return sum(ends) * 2 >= len(ends)
 
 
 def _join_page_breaks(text: str, blocks: list[_RawBlock]) -> list[_RawBlock]:

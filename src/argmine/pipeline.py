@@ -14,16 +14,21 @@ import hashlib
 import json
 import os
 import re
+import signal
+import threading
 import time
+import tomllib
+from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
+from importlib import resources
 from pathlib import Path
 from typing import Callable, Iterator
 
 from .classify import Model, load_model, model_digest
 from .errors import ArgmineError, InputError
 from .files import is_temp, write_atomic
-from .ingest import SUFFIXES, ingest, parse
+from .ingest import SUFFIXES, ingest, link_problem, parse
 from .report import to_html
 from .segment import segment
 from .summarize import SCHEMA_VERSION, summarize, to_markdown
@@ -56,6 +61,7 @@ class Task:
     model_sha256: str
     force: bool = False
     explain: bool = False
+    time_limit: float = 0  # seconds the document may take; 0: no limit
 
 
 @dataclass(frozen=True)
@@ -93,7 +99,9 @@ def _is_pattern(p: str | Path) -> bool:
 
 
 def _supported(f: Path) -> bool:
-    return f.is_file() and f.suffix.lower() in SUFFIXES and not is_temp(f)
+    """A document argmine reads, or a broken link named like one (it fails with a clear error
+    rather than disappear from the run)."""
+    return f.suffix.lower() in SUFFIXES and not is_temp(f) and (f.is_file() or link_problem(f) is not None)
 
 
 def collect(paths: list[str | Path], exclude: str | Path | None = None) -> list[Path]:
@@ -106,7 +114,7 @@ def collect(paths: list[str | Path], exclude: str | Path | None = None) -> list[
     skipped = Path(exclude).resolve() if exclude is not None else None
 
     def add(f: Path, found: bool = True) -> None:
-        key = f.resolve()
+        key = Path(os.path.realpath(f))  # unlike Path.resolve, never raises on a symlink loop
         if found and skipped is not None and key.is_relative_to(skipped):
             return
         if key not in seen:
@@ -147,7 +155,7 @@ def check_paths(paths) -> None:
             if not glob.glob(str(p), recursive=True):
                 raise InputError(f"{p}: no files match this pattern; check the pattern (quote it to let argmine expand it)")
         elif not Path(p).exists():
-            raise InputError(f"{p}: no such file or folder; check the path")
+            raise InputError(f"{p}: {link_problem(Path(p)) or 'no such file or folder; check the path'}")
 
 
 def run(
@@ -161,6 +169,7 @@ def run(
     scheduler: str | None = None,
     progress: Callable[[Progress], None] | None = None,
     explain: bool = False,
+    time_limit: float | None = None,
 ) -> dict:
     """Process every document and write the per-document and combined outputs; one failure never
     stops the others. Returns the run record (run.json).
@@ -170,6 +179,7 @@ def run(
     ``engine="dask"`` sends them to Dask workers (a local cluster of ``jobs`` workers, or the
     scheduler at ``scheduler``). ``progress`` is called with a ``Progress`` after every document.
     ``explain`` adds to each sentence the features that pushed its labels (argmine.explain).
+    ``time_limit``: seconds one document may take (default: config/run.toml; 0: no limit).
     """
     from .collection import write_collection
     from .engines import run_tasks
@@ -182,8 +192,10 @@ def run(
     files = collect(paths, exclude=out)
     ids = unique_ids(files)
     _remove_temp_files(out)
+    limit = settings()["time_limit_seconds"] if time_limit is None else time_limit
     tasks = [
-        Task(str(f), os.path.abspath(f), doc_id, str(out.resolve()), spec, digest, force, explain) for f, doc_id in zip(files, ids)
+        Task(str(f), os.path.abspath(f), doc_id, str(out.resolve()), spec, digest, force, explain, limit)
+        for f, doc_id in zip(files, ids)
     ]
     record = {"schema_version": SCHEMA_VERSION, "model": str(model), "model_sha256": digest, "documents": []}
     entries: list[dict | None] = [None] * len(tasks)
@@ -214,30 +226,87 @@ def process_document(task: Task) -> dict:
     loaded once per process.
     """
     entry = {"path": task.path, "doc_id": task.doc_id, "status": "ok", "error": None, "sentences": 0}
-    out = Path(task.out)
     try:
-        digest = file_digest(task.source)
-        if digest is not None and not task.force:
-            finished = finished_sentences(out, task.doc_id, task.path, digest, task.model_sha256, task.explain)
-            if finished is not None:
-                entry.update(status="skipped", sentences=finished)
-                return entry
-        document = ingest(task.source, task.doc_id)
-        document.path = task.path
-        model = _warm(task.model)
-        result = process(document, model)
-        if task.explain:
-            from .explain import explain_sentences
-
-            explain_sentences(model, result.sentences)
-        write_outputs(result, out, {"input_sha256": digest, "model_sha256": task.model_sha256, "explained": task.explain})
-        entry["sentences"] = len(result.sentences)
+        with time_limit(task.time_limit):
+            _process_task(task, entry)
+    except TimeUp:
+        error = f"{task.path}: took longer than {task.time_limit:g} s, the limit for one document; split it, or raise the limit with --time-limit"
+        entry.update(status="failed", error=error, sentences=0)
     except ArgmineError as exc:
-        entry.update(status="failed", error=_as_given(str(exc), task))
+        entry.update(status="failed", error=_as_given(str(exc), task), sentences=0)
     except Exception as exc:  # one bad document must never stop the batch
         message = f"{task.path}: internal error ({type(exc).__name__}: {exc}); please report it"
-        entry.update(status="failed", error=_as_given(message, task))
+        entry.update(status="failed", error=_as_given(message, task), sentences=0)
     return entry
+
+
+def _process_task(task: Task, entry: dict) -> None:
+    """Skip the document when it is up to date, else process it and write its outputs; record
+    which in ``entry``."""
+    out = Path(task.out)
+    digest = file_digest(task.source)
+    if digest is not None and not task.force:
+        finished = finished_sentences(out, task.doc_id, task.path, digest, task.model_sha256, task.explain)
+        if finished is not None:
+            entry.update(status="skipped", sentences=finished)
+            return
+    document = ingest(task.source, task.doc_id)
+    document.path = task.path
+    model = _warm(task.model)
+    result = process(document, model)
+    if task.explain:
+        from .explain import explain_sentences
+
+        explain_sentences(model, result.sentences)
+    write_outputs(result, out, {"input_sha256": digest, "model_sha256": task.model_sha256, "explained": task.explain})
+    entry["sentences"] = len(result.sentences)
+
+
+class TimeUp(BaseException):
+    """Raised inside a document that outlives its time limit. A BaseException, like
+    KeyboardInterrupt, so that no ``except Exception`` of a parser swallows it."""
+
+
+@contextmanager
+def time_limit(seconds: float) -> Iterator[None]:
+    """Raise TimeUp in this thread after ``seconds`` (0: never). In the main thread a timer signal
+    interrupts the Python code running then (pdfminer is pure Python); in another thread (a Dask
+    worker's) a timer thread raises it there, at the next Python instruction. Neither can stop a
+    single call into compiled code that never returns."""
+    if not seconds:
+        yield
+        return
+    if threading.current_thread() is threading.main_thread():
+
+        def expire(signum, frame):
+            raise TimeUp
+
+        previous = signal.signal(signal.SIGALRM, expire)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        try:
+            yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+        return
+    import ctypes
+
+    set_async = ctypes.pythonapi.PyThreadState_SetAsyncExc
+    target = ctypes.c_ulong(threading.get_ident())
+    timer = threading.Timer(seconds, set_async, (target, ctypes.py_object(TimeUp)))
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+        timer.join()
+        set_async(target, None)  # a TimeUp set just as the document finished is not raised later
+
+
+@cache
+def settings() -> dict:
+    """Run settings from config/run.toml."""
+    return tomllib.loads(resources.files("argmine").joinpath("config/run.toml").read_text(encoding="utf-8"))
 
 
 @lru_cache(maxsize=2)

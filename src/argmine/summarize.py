@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from .scheme import Scheme, load_scheme
 from .types import Document, Sentence
 
@@ -57,15 +59,24 @@ def _strength(s: Sentence) -> float:
     return s.confidences["role"] * s.confidences["level"]
 
 
+_MARKUP = re.compile(r"[\\`*_\[\]<>&]")
+
+
+def _md(text: str) -> str:
+    """Text from a document, escaped for Markdown: a renderer shows it as it is and never turns it
+    into a link, emphasis or HTML (a "<script>" in a sentence stays text)."""
+    return _MARKUP.sub(lambda m: {"<": "&lt;", ">": "&gt;", "&": "&amp;"}.get(m.group(0), "\\" + m.group(0)), text)
+
+
 def to_markdown(summary: dict, scheme: Scheme | None = None, per_cell: int = 5) -> str:
     """The summary as Markdown for a policy reader: one part per level, each argumentative role under it."""
     scheme = scheme or load_scheme()
     role, level = scheme.axis("role"), scheme.axis("level")
     roles = [r for r in role.names if r != role.default]
-    title = summary["title"] or summary["doc_id"]
+    title = _md(summary["title"] or summary["doc_id"])
     lines = [f"# {title}", ""]
     if summary["byline"]:
-        lines += [f"*{summary['byline']}*", ""]
+        lines += [f"*{_md(summary['byline'])}*", ""]
     totals = summary["totals"]
     counts = ", ".join(f"{totals['role'][r]} {_plural(r)}" for r in roles)
     lines += [f"{totals['sentences']} sentences: {counts}.", ""]
@@ -83,7 +94,7 @@ def to_markdown(summary: dict, scheme: Scheme | None = None, per_cell: int = 5) 
                 continue
             lines += [f"### {_plural(r).capitalize()} ({cell['count']})", ""]
             for e in cell["evidence"][:per_cell]:
-                lines.append(f"- {e['text']} *(sentence {e['sent_id']}, {e['section'] or 'no heading'}; confidence {e['confidence']:.2f})*")
+                lines.append(f"- {_md(e['text'])} *(sentence {e['sent_id']}, {_md(e['section']) or 'no heading'}; confidence {e['confidence']:.2f})*")
             if cell["count"] > per_cell:
                 lines.append(f"- ... and {cell['count'] - per_cell} more in the sentences file")
             lines.append("")

@@ -1,0 +1,324 @@
+"""Documents that real collections contain, fed to ``ingest`` and to ``argmine run``: each ends in
+a correct result or a one-line error naming the file, never a traceback, and never costs
+another document its outputs. docs/reliability.md lists the cases."""
+
+import json
+import os
+import zlib
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from click.testing import CliRunner
+
+from argmine import report
+from argmine.cli import main
+from argmine.errors import InputError
+from argmine.ingest import ingest
+from argmine.pipeline import Task, model_digest, process_document
+from argmine.segment import segment
+
+ROOT = Path(__file__).resolve().parents[2]
+ENGLISH = (ROOT / "corpus" / "raw" / "japan-nato-cooperation.txt").read_text(encoding="utf-8")[:3000]
+GERMAN = (
+    "Die Zusammenarbeit zwischen Japan und der NATO hat sich in den letzten Jahren deutlich vertieft. "
+    "Beide Partner teilen gemeinsame Werte und Sicherheitsinteressen. Die Regierungen sollten regelmäßige "
+    "Konsultationen einrichten, um auf hybride Bedrohungen und Cyberangriffe auf kritische Infrastrukturen "
+    "zu reagieren. Die geografische Entfernung bleibt jedoch ein großes Hindernis für eine engere "
+    "militärische Zusammenarbeit. Deshalb empfehlen wir gemeinsame Übungen, einen ständigen Austausch von "
+    "Verbindungsoffizieren und eine engere Abstimmung bei Ausfuhrkontrollen für Hochtechnologie.\n"
+)
+ACCENTED = "Officials in Zürich and Québec agreed on a façade of cooperation. The café talks will resume in 2025.\n"
+UNPUNCTUATED = (
+    "Japan and NATO should deepen their cooperation on cyber defence and maritime security\n"
+    "the two partners face the same challenges from authoritarian states and should act together\n\n"
+    "A liaison office in Brussels would give Tokyo a permanent voice in the alliance discussions\n"
+    "and allow regular exchanges between the staffs of both sides without new treaties\n"
+)
+SCRIPTED = """<!doctype html><html><head><title>Scripted page</title>
+<script>alert("head")</script></head>
+<body onload="alert('body')"><main>
+<h1 onclick="alert('title')">Alliance brief</h1>
+<p onmouseover="alert('p')">Japan and NATO should deepen cooperation. <a href="javascript:alert('a')">The link text stays.</a></p>
+<script>document.write("injected sentence should not appear.")</script>
+<p>The text &lt;script&gt;alert("text")&lt;/script&gt; is quoted here as text. The allies face a long-term challenge.</p>
+<p><img src="x" onerror="alert('img')">An image that fails to load is dropped.</p>
+</main></body></html>
+"""
+
+
+def hanging_pdf(repeats: int) -> bytes:
+    """A one-page PDF whose content stream inflates to ``repeats`` x "q Q " (save and restore the
+    graphics state) before its one line of text: about 1 KB on disk, tens of millions of operators
+    for the extractor to interpret, minutes of work for pdfminer (a decompression bomb)."""
+    text = b"BT /F1 12 Tf 72 720 Td (Hello world.) Tj ET\n"
+    content = zlib.compress(b"q Q " * repeats + text, 9)
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def text_pdf(path: Path) -> Path:
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=11)
+    pdf.multi_cell(0, 6, ENGLISH[:1500].encode("latin-1", "replace").decode("latin-1"))
+    pdf.output(str(path))
+    return path
+
+
+def scanned_pdf(path: Path) -> Path:
+    from fpdf import FPDF
+    from PIL import Image
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.image(Image.new("RGB", (200, 100), "white"), x=10, y=10, w=100)
+    pdf.output(str(path))
+    return path
+
+
+# name -> (write the file into a folder, the error after "PATH: ", or None for a good document)
+def _write(name, data):
+    def write(folder: Path) -> Path:
+        path = folder / name
+        path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+        return path
+
+    return write
+
+
+def _truncated_pdf(folder: Path) -> Path:
+    whole = text_pdf(folder / "whole.tmp.pdf")
+    path = folder / "truncated.pdf"
+    path.write_bytes(whole.read_bytes()[:900])
+    whole.unlink()
+    return path
+
+
+def _link(name, target):
+    def write(folder: Path) -> Path:
+        path = folder / name
+        os.symlink(target, path)
+        return path
+
+    return write
+
+
+FAILING = {
+    "empty": (_write("empty.txt", b""), "the file is empty; give a document with text in it"),
+    "whitespace": (_write("blank.md", " \n\t\n\r\n   \n"), "the file is empty; give a document with text in it"),
+    "binary": (_write("image.txt", bytes(range(256)) * 64), "looks like a binary file, not text; convert it to .txt or .md first"),
+    "truncated pdf": (_truncated_pdf, "cannot be read as a PDF (damaged, truncated or not a PDF); download or export it again"),
+    "no text layer": (lambda f: scanned_pdf(f / "scan.pdf"), "has no text layer (scanned images?); run OCR first, e.g. ocrmypdf in.pdf out.pdf"),
+    "not English": (_write("bericht.txt", GERMAN * 2), None),  # message checked in its own test
+    "broken symlink": (_link("gone.txt", "nowhere.txt"), "a broken symbolic link (to nowhere.txt); fix the link or remove it"),
+    "symlink loop": (_link("loop.md", "loop.md"), "a symbolic link loop (following it never reaches a file); fix the link or remove it"),
+}
+
+
+@pytest.mark.parametrize("case", [c for c, (_, message) in FAILING.items() if message])
+def test_bad_document_is_one_line_error(tmp_path, case):
+    write, message = FAILING[case]
+    path = write(tmp_path)
+    with pytest.raises(InputError) as err:
+        ingest(path)
+    assert str(err.value) == f"{path}: {message}"
+
+
+def test_not_english_is_refused(tmp_path):
+    path = _write("bericht.txt", GERMAN * 2)(tmp_path)
+    with pytest.raises(InputError) as err:
+        ingest(path)
+    assert str(err.value) == (
+        f"{path}: does not look like English (only 1% of its words are common English words, against 34-48% in"
+        " English prose); argmine's classifiers read English only, so translate it into English first"
+    )
+
+
+def test_english_with_a_foreign_quotation_is_read(tmp_path):
+    path = tmp_path / "mixed.txt"
+    path.write_text(ENGLISH + "\n\n" + GERMAN, encoding="utf-8")
+    assert ingest(path).text.endswith("Hochtechnologie.")
+
+
+def test_short_text_is_not_judged_by_language(tmp_path):
+    path = tmp_path / "short.txt"
+    path.write_text("Zusammenarbeit vertieft. Gemeinsame Übungen empfohlen.\n", encoding="utf-8")
+    assert [s.text for s in segment(ingest(path))] == ["Zusammenarbeit vertieft.", "Gemeinsame Übungen empfohlen."]
+
+
+@pytest.mark.parametrize("encoding", ["latin-1", "utf-16", "utf-8-sig", "cp1252"])
+def test_encodings_are_decoded(tmp_path, encoding):
+    path = tmp_path / "accents.txt"
+    path.write_bytes((ACCENTED * 3).encode(encoding))
+    sentences = [s.text for s in segment(ingest(path))]
+    assert sentences[:2] == [
+        "Officials in Zürich and Québec agreed on a façade of cooperation.",
+        "The café talks will resume in 2025.",
+    ]
+
+
+def test_text_without_final_punctuation_is_one_sentence_per_paragraph(tmp_path):
+    path = tmp_path / "notes.txt"
+    path.write_text(UNPUNCTUATED, encoding="utf-8")
+    assert [s.text for s in segment(ingest(path))] == [
+        " ".join(paragraph.split("\n")) for paragraph in UNPUNCTUATED.strip().split("\n\n")
+    ]
+
+
+def test_fifty_megabyte_file_is_refused_without_reading_it_twice(tmp_path):
+    path = tmp_path / "dump.txt"
+    with open(path, "w", encoding="utf-8") as f:
+        for _ in range(50 * 1024 * 1024 // len(ENGLISH) + 1):
+            f.write(ENGLISH)
+    size = len(path.read_text(encoding="utf-8"))
+    assert size > 50 * 1024 * 1024
+    with pytest.raises(InputError) as err:
+        ingest(path)
+    assert str(err.value) == (
+        f"{path}: {size:,} characters of text, more than the 10,000,000 argmine reads from one document; split it into smaller documents"
+    )
+
+
+def _task(path: Path, out: Path, time_limit: float) -> Task:
+    out.mkdir(exist_ok=True)
+    return Task(str(path), str(path), path.stem, str(out), "default", model_digest("default"), time_limit=time_limit)
+
+
+def test_hanging_pdf_stops_at_the_time_limit(tmp_path):
+    path = tmp_path / "bomb.pdf"
+    path.write_bytes(hanging_pdf(10_000_000))  # about 5 minutes of pdfminer on this machine
+    entry = process_document(_task(path, tmp_path / "out", 2))
+    assert entry == {
+        "path": str(path),
+        "doc_id": "bomb",
+        "status": "failed",
+        "error": f"{path}: took longer than 2 s, the limit for one document; split it, or raise the limit with --time-limit",
+        "sentences": 0,
+    }
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_time_limit_in_a_worker_thread(tmp_path):
+    """Dask runs documents in worker threads, where no signal arrives: the limit still holds."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    path = tmp_path / "bomb.pdf"
+    path.write_bytes(hanging_pdf(10_000_000))
+    with ThreadPoolExecutor(1) as pool:
+        entry = pool.submit(process_document, _task(path, tmp_path / "out", 2)).result(timeout=120)
+    assert entry["status"] == "failed" and "took longer than 2 s" in entry["error"]
+
+
+def test_small_pdf_finishes_within_the_limit(tmp_path):
+    path = tmp_path / "small.pdf"
+    path.write_bytes(hanging_pdf(1000))
+    entry = process_document(_task(path, tmp_path / "out", 60))
+    assert (entry["status"], entry["sentences"]) == ("ok", 1)
+
+
+def test_html_report_carries_nothing_executable(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "page.html").write_text(SCRIPTED, encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["run", str(tmp_path / "in"), "--out", str(out), "--quiet"])
+    assert result.exit_code == 0, result.output
+    sentences = [json.loads(line)["text"] for line in (out / "page.sentences.jsonl").read_text().splitlines()]
+    assert sentences == [
+        "Japan and NATO should deepen cooperation.",
+        "The link text stays.",
+        'The text <script>alert("text")</script> is quoted here as text.',
+        "The allies face a long-term challenge.",
+        "An image that fails to load is dropped.",
+    ]
+    page = BeautifulSoup((out / "page.html").read_text(encoding="utf-8"), "html.parser")
+    assert [s.string for s in page.find_all("script")] == [report.SCRIPT]
+    attributes = [(tag.name, a, str(v)) for tag in page.find_all(True) for a, v in tag.attrs.items()]
+    assert not [a for a in attributes if a[1].lower().startswith("on") or "javascript:" in a[2].lower()]
+    assert 'The text <script>alert("text")</script> is quoted here as text.' in page.get_text()
+    # The Markdown summary escapes markup, so no Markdown renderer turns text into HTML.
+    assert "<script>" not in (out / "page.summary.md").read_text(encoding="utf-8")
+
+
+def test_folder_with_links_and_a_directory_named_like_a_document(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "paper.txt").write_text(ENGLISH, encoding="utf-8")
+    (folder / "annex.pdf").mkdir()  # a directory named like a document: its files are read, it is not
+    (folder / "annex.pdf" / "inside.md").write_text(ACCENTED, encoding="utf-8")
+    (folder / "sub").mkdir()
+    os.symlink("..", folder / "sub" / "up")  # a folder loop: not followed
+    os.symlink("paper.txt", folder / "alias.txt")  # a link to a document read already: read once
+    _link("gone.txt", "nowhere.txt")(folder)
+    _link("loop.md", "loop.md")(folder)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["run", str(folder), "--out", str(out), "--quiet"])
+    assert result.exit_code == 1
+    run = json.loads((out / "run.json").read_text())
+    # paper.txt is read once, under the name it was first found by (folders are read in name order)
+    assert [(d["path"], d["status"]) for d in run["documents"]] == [
+        (str(folder / "alias.txt"), "ok"),
+        (str(folder / "annex.pdf" / "inside.md"), "ok"),
+        (str(folder / "gone.txt"), "failed"),
+        (str(folder / "loop.md"), "failed"),
+    ]
+    assert result.output.splitlines()[:2] == [
+        f"Error: {folder / 'gone.txt'}: {FAILING['broken symlink'][1]}",
+        f"Error: {folder / 'loop.md'}: {FAILING['symlink loop'][1]}",
+    ]
+
+
+def test_broken_link_named_on_the_command_line(tmp_path):
+    os.symlink("nowhere.txt", tmp_path / "gone.txt")
+    result = CliRunner().invoke(main, ["run", str(tmp_path / "gone.txt"), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert result.output.splitlines()[-1] == f"Error: {tmp_path / 'gone.txt'}: {FAILING['broken symlink'][1]}"
+
+
+def test_batch_of_bad_documents_loses_no_good_one(tmp_path):
+    """Every bad document of the issue in one folder with two good ones: one line per failure,
+    the good documents' outputs complete, run.json listing every document."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    expected = {}
+    for write, message in FAILING.values():
+        path = write(folder)
+        expected[path.name] = message
+    (folder / "bomb.pdf").write_bytes(hanging_pdf(10_000_000))
+    expected["bomb.pdf"] = "took longer than 3 s, the limit for one document; split it, or raise the limit with --time-limit"
+    (folder / "paper.txt").write_text(ENGLISH, encoding="utf-8")
+    text_pdf(folder / "brief.pdf")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["run", str(folder), "--out", str(out), "--quiet", "--time-limit", "3"])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    errors = [line for line in result.output.splitlines() if line.startswith("Error: ")]
+    assert len(errors) == len(expected)
+    for line in errors:
+        name = line[len(f"Error: {folder}/") :].split(":", 1)[0]
+        if expected[name] is not None:
+            assert line == f"Error: {folder / name}: {expected[name]}"
+    run = json.loads((out / "run.json").read_text())
+    statuses = {Path(d["path"]).name: d["status"] for d in run["documents"]}
+    assert statuses == {**{name: "failed" for name in expected}, "paper.txt": "ok", "brief.pdf": "ok"}
+    for doc_id in ("paper", "brief"):
+        assert all((out / f"{doc_id}{suffix}").is_file() for suffix in (".sentences.jsonl", ".summary.json", ".summary.md", ".html"))
+    produced = {p.name.split(".")[0] for p in out.iterdir() if p.name.endswith(".summary.json") and p.name != "collection.summary.json"}
+    assert produced == {"paper", "brief"}
