@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from .files import json_lines
+from .files import json_lines, read_text
 from .errors import AnnotationError, ArgmineError
 from .scheme import Scheme, load_scheme
 
@@ -60,7 +60,7 @@ def read_annotations(path: str | Path, scheme: Scheme | None = None) -> list[dic
         raise AnnotationError(f"{path}: no such annotation file; check the path")
     rows = []
     seen: dict[tuple, int] = {}
-    for where, row in json_lines(path, path.read_text(encoding="utf-8"), AnnotationError):
+    for where, row in json_lines(path, read_text(path, AnnotationError), AnnotationError):
         for key in ("sent_id", *scheme.axis_names):
             if key not in row:
                 raise AnnotationError(f"{where}: missing field '{key}'; every row needs sent_id, {', '.join(scheme.axis_names)}")

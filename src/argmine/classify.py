@@ -592,8 +592,23 @@ def _read(path: Path, scheme: Scheme) -> Model:
         estimators = data["estimators"]
     except (TypeError, KeyError, ValueError):
         raise ModelError(f"{path}: not an argmine model file (no metadata); retrain it with `argmine train`") from None
-    if metadata.get("scheme") != scheme.as_dict():
+    if not isinstance(metadata, dict) or "scheme" not in metadata:
+        raise ModelError(f"{path}: not an argmine model file (no label scheme in its metadata); retrain it with `argmine train`")
+    if metadata["scheme"] != scheme.as_dict():
         raise ModelError(
-            f"{path}: trained with another label scheme ({metadata.get('scheme')}); retrain it with the current config/labels.toml"
+            f"{path}: trained with another label scheme ({_describe(metadata['scheme'])}) than the current one"
+            f" ({_describe(scheme.as_dict())}); retrain it with the current config/labels.toml"
         )
+    for axis in scheme.axis_names:
+        if not isinstance(estimators, dict) or not hasattr(estimators.get(axis), "predict_proba"):
+            raise ModelError(f"{path}: not an argmine model file (no classifier for the axis '{axis}'); retrain it with `argmine train`")
     return Model(estimators, metadata)
+
+
+def _describe(scheme: object) -> str:
+    """'role: a, b; level: c, d' for a scheme as a model file records it (Scheme.as_dict)."""
+    if not isinstance(scheme, dict):
+        return repr(scheme)
+    return "; ".join(
+        f"{axis}: {', '.join(map(str, labels)) if isinstance(labels, list) else repr(labels)}" for axis, labels in scheme.items()
+    )

@@ -163,11 +163,12 @@ def evaluate(gold, pred_dir, model, classifier, folds, documents, json_path, plo
         raise click.UsageError("give exactly one of --pred DIR, --model M or --classifier NAME")
     if folds != "documents" and not folds.isdigit():
         raise click.UsageError(f"--cv must be a number of folds or 'documents', got '{folds}'")
+    loaded = load_model(model) if model else None  # a bad model is refused before the gold is read
     data = load_gold(gold, documents)
     if pred_dir:
         report = ev.evaluate_predictions(data, pred_dir)
-    elif model:
-        report = ev.evaluate_model(data, load_model(model))
+    elif loaded is not None:
+        report = ev.evaluate_model(data, loaded)
     else:
         report = ev.cross_validate(data, classifier, folds if folds == "documents" else int(folds))
     report["segmentation"] = ev.segmentation_scores(data, documents, gold)

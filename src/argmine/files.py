@@ -47,6 +47,20 @@ def is_temp(path: Path) -> bool:
     return pid.isdigit()
 
 
+def read_text(path: str | Path, error: type[Exception]) -> str:
+    """The UTF-8 text of ``path`` (a byte order mark is dropped); a file that cannot be read, or
+    is not UTF-8, raises ``error`` naming it (and, for a bad byte, its line)."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise error(f"{path}: cannot be read ({exc.strerror or type(exc).__name__}); check the path and its permissions") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise error(f"{path}:{line}: not UTF-8 text (byte 0x{data[exc.start]:02x}); save the file as UTF-8") from None
+
+
 def json_lines(path: str | Path, text: str, error: type[Exception]) -> Iterator[tuple[str, dict]]:
     """``(where, object)`` for every non-blank line of a JSON Lines text, ``where`` being
     ``path:line``; a line that is not one JSON object raises ``error`` naming it."""

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .files import json_lines
+from .files import json_lines, read_text
 from .errors import GoldError, InputError
 from .ingest import SUFFIXES, TEXT_SUFFIXES, ingest
 from .scheme import Scheme, load_scheme
@@ -54,7 +54,7 @@ def _load_file(path: Path, documents: Path | None, scheme: Scheme) -> pd.DataFra
     ids: set[tuple[str, int]] = set()
     texts: dict[str, str] = {}
     cursor: dict[str, int] = {}
-    for where, row in json_lines(path, path.read_text(encoding="utf-8"), GoldError):
+    for where, row in json_lines(path, read_text(path, GoldError), GoldError):
         for key in (*REQUIRED, *scheme.axis_names):
             if key not in row:
                 raise GoldError(f"{where}: missing field '{key}'; every row needs {', '.join((*REQUIRED, *scheme.axis_names))}")
@@ -63,8 +63,13 @@ def _load_file(path: Path, documents: Path | None, scheme: Scheme) -> pd.DataFra
                 raise GoldError(
                     f"{where}: unknown {axis.name} label '{row[axis.name]}'; use one of {', '.join(axis.names)}"
                 )
-        if not isinstance(row["sent_id"], int) or row["sent_id"] < 1:
+        if isinstance(row["sent_id"], bool) or not isinstance(row["sent_id"], int) or row["sent_id"] < 1:
             raise GoldError(f"{where}: sent_id must be a positive integer, got {row['sent_id']!r}")
+        for key, what in (("doc_id", "the document's file name without its suffix"), ("text", "the sentence as in the cleaned document")):
+            if not isinstance(row[key], str) or not row[key].strip():
+                raise GoldError(f"{where}: {key} must be a non-empty string ({what}), got {row[key]!r}")
+        if row.get("exclude") is not None and not isinstance(row["exclude"], bool):
+            raise GoldError(f"{where}: exclude must be true or false, got {row['exclude']!r}")
         key = (row["doc_id"], row["sent_id"])
         if key in ids:
             raise GoldError(f"{where}: duplicate sent_id {row['sent_id']} for document '{row['doc_id']}'; ids must be unique")

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from .classify import Model, load_model, model_digest
-from .errors import ArgmineError, InputError
+from .errors import ArgmineError, InputError, ModelError
 from .files import is_temp, write_atomic
 from .ingest import SUFFIXES, ingest, link_problem, parse
 from .report import to_html
@@ -184,11 +184,15 @@ def run(
     from .collection import write_collection
     from .engines import run_tasks
 
+    spec = str(Path(model).resolve()) if Path(model).exists() else str(model)
+    try:
+        _warm(spec)  # a bad model fails the run before any document, and before the output folder is made
+    except ModelError as exc:  # named as the user gave it, not by its absolute path
+        message = str(exc)
+        raise ModelError(str(model) + message[len(spec) :] if message.startswith(spec) else message) from None
+    digest = model_digest(spec)
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    spec = str(Path(model).resolve()) if Path(model).exists() else str(model)
-    _warm(spec)  # a bad model fails the run before any document
-    digest = model_digest(spec)
     files = collect(paths, exclude=out)
     ids = unique_ids(files)
     _remove_temp_files(out)
