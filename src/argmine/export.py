@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from .errors import InputError
+from .files import read_text
 from .gold import load_gold
 from .scheme import Scheme, load_scheme
 
@@ -91,7 +92,7 @@ def load_predictions(path: str | Path, scheme: Scheme | None = None) -> pd.DataF
         raise InputError(f"{path}: no such predictions folder or file; check the path")
     rows = []
     for file in files:
-        for number, line in enumerate(file.read_text(encoding="utf-8").splitlines(), 1):
+        for number, line in enumerate(read_text(file, InputError).splitlines(), 1):
             if not line.strip():
                 continue
             where = f"{file}:{number}"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .files import json_lines
+from .files import json_lines, read_text
 from .errors import AnnotationError
 from .export import LABEL_STUDIO_TEXT, TASK_META
 from .scheme import Scheme, load_scheme
@@ -39,7 +39,7 @@ def import_annotations(
     readers = {"label-studio": _label_studio, "doccano": _doccano, "prodigy": _prodigy}
     if fmt not in readers:
         raise AnnotationError(f"{path}: unknown format '{fmt}'; use one of {', '.join(FORMATS)}")
-    text = path.read_text(encoding="utf-8")
+    text = read_text(path, AnnotationError)
     found, skipped = readers[fmt](path, text, scheme, annotator)
     rows = []
     ids: dict[tuple[str, int], str] = {}

@@ -227,3 +227,11 @@ def test_agreement_empty_and_not_utf8(corpus):
     bad.write_bytes(good.read_bytes() + b"\xff\n")
     result = invoke("agreement", "gold/a.jsonl", "gold/b.jsonl")
     assert_cli_error(result, "gold/b.jsonl:4: not UTF-8 text (byte 0xff); save the file as UTF-8", corpus, "agreement.json")
+
+
+def test_import_not_utf8(corpus):
+    """Annotation-tool exports read back by `argmine import` are checked the same way."""
+    export = corpus / "tasks.jsonl"
+    export.write_bytes(b'{"text": "A sentence."}\n{"text": "caf\xe9"}\n')
+    result = invoke("import", "--format", "doccano", "tasks.jsonl", "--out", "gold/imported.jsonl")
+    assert_cli_error(result, "tasks.jsonl:2: not UTF-8 text (byte 0xe9); save the file as UTF-8", corpus, "gold/imported.jsonl")
