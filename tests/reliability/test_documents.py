@@ -183,11 +183,15 @@ def test_text_without_final_punctuation_is_one_sentence_per_paragraph(tmp_path):
     ]
 
 
-def test_fifty_megabyte_file_is_refused_without_reading_it_twice(tmp_path):
-    path = tmp_path / "dump.txt"
+def fifty_megabytes(path: Path) -> Path:
     with open(path, "w", encoding="utf-8") as f:
         for _ in range(50 * 1024 * 1024 // len(ENGLISH) + 1):
             f.write(ENGLISH)
+    return path
+
+
+def test_fifty_megabyte_file_is_refused(tmp_path):
+    path = fifty_megabytes(tmp_path / "dump.txt")
     size = len(path.read_text(encoding="utf-8"))
     assert size > 50 * 1024 * 1024
     with pytest.raises(InputError) as err:
@@ -292,7 +296,8 @@ def test_broken_link_named_on_the_command_line(tmp_path):
     assert result.output.splitlines()[-1] == f"Error: {tmp_path / 'gone.txt'}: {FAILING['broken symlink'][1]}"
 
 
-def test_batch_of_bad_documents_loses_no_good_one(tmp_path):
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_batch_of_bad_documents_loses_no_good_one(tmp_path, jobs):
     """Every bad document of the issue in one folder with two good ones: one line per failure,
     the good documents' outputs complete, run.json listing every document."""
     folder = tmp_path / "in"
@@ -303,14 +308,17 @@ def test_batch_of_bad_documents_loses_no_good_one(tmp_path):
         expected[path.name] = message
     (folder / "bomb.pdf").write_bytes(hanging_pdf(10_000_000))
     expected["bomb.pdf"] = "took longer than 3 s, the limit for one document; split it, or raise the limit with --time-limit"
+    fifty_megabytes(folder / "dump.txt")
+    expected["dump.txt"] = None  # its message: test_fifty_megabyte_file_is_refused
     (folder / "paper.txt").write_text(ENGLISH, encoding="utf-8")
     text_pdf(folder / "brief.pdf")
     out = tmp_path / "out"
-    result = CliRunner().invoke(main, ["run", str(folder), "--out", str(out), "--quiet", "--time-limit", "3"])
+    result = CliRunner().invoke(main, ["run", str(folder), "--out", str(out), "--quiet", "--time-limit", "3", "--jobs", jobs])
     assert result.exit_code == 1
     assert "Traceback" not in result.output
     errors = [line for line in result.output.splitlines() if line.startswith("Error: ")]
     assert len(errors) == len(expected)
+    assert f"Error: {folder / 'dump.txt'}: " in "\n".join(errors) and "characters of text, more than the 10,000,000" in "\n".join(errors)
     for line in errors:
         name = line[len(f"Error: {folder}/") :].split(":", 1)[0]
         if expected[name] is not None:
