@@ -96,7 +96,7 @@ def _start_worker(model: str, parent: int) -> None:
         PR_SET_PDEATHSIG = 1
         try:
             ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-        except (AttributeError, OSError):  # no prctl (not glibc or musl): workers may outlive a killed parent
+        except (AttributeError, OSError):  # a C library without prctl: workers may outlive a killed parent
             pass
         if os.getppid() != parent:  # the parent died before prctl took effect
             os._exit(1)
