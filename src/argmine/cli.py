@@ -54,7 +54,8 @@ def run(paths, out_dir, model, jobs, force, quiet, engine, scheduler, explain, t
     Writes per document DOC.sentences.jsonl, DOC.summary.json and DOC.summary.md; for the
     whole run sentences.parquet, sentences.csv, collection.summary.json,
     collection.summary.md and run.json. A rerun skips documents whose outputs are up to
-    date (same input, same model). Exits 1 if any document failed.
+    date (same input, same model). Exits 1 if any document failed; Ctrl-C stops the run
+    (exit code 130) and the same command continues it.
 
     \b
     Examples:
@@ -75,11 +76,25 @@ def run(paths, out_dir, model, jobs, force, quiet, engine, scheduler, explain, t
     except InputError as exc:
         raise click.UsageError(str(exc)) from None
     bar = _ProgressBar() if not quiet and _terminal() else None
-    try:
-        record = run_documents(list(paths), out_dir, model, jobs=jobs, force=force, engine=engine, scheduler=scheduler, progress=bar, explain=explain, time_limit=time_limit)
-    finally:
+    latest = []  # the last progress report, for the message of an interrupted run
+
+    def progress(report) -> None:
+        latest[:] = [report]
         if bar is not None:
-            bar.close()
+            bar(report)
+
+    try:
+        try:
+            record = run_documents(list(paths), out_dir, model, jobs=jobs, force=force, engine=engine, scheduler=scheduler, progress=progress, explain=explain, time_limit=time_limit)
+        finally:
+            if bar is not None:
+                bar.close()
+    except KeyboardInterrupt:
+        # Ctrl-C: the finished documents keep their outputs and the rerun skips them; run.json and
+        # the combined outputs are written only by a run that ends.
+        done = f": {latest[0].documents} of {latest[0].total} documents done" if latest else " before any document was done"
+        click.echo(f"Interrupted{done}; run the same command again to continue", err=True)
+        sys.exit(130)
     counts = {"ok": 0, "skipped": 0, "failed": 0}
     for entry in record["documents"]:
         counts[entry["status"]] += 1

@@ -13,6 +13,8 @@ per worker in flight, so memory does not grow with the number of documents.
 
 from __future__ import annotations
 
+import os
+import signal
 import sys
 from collections.abc import Iterator, Sequence
 
@@ -59,24 +61,46 @@ def _processes(tasks: Sequence[Task], jobs: int) -> Iterator[tuple[int, dict]]:
 
     workers = min(jobs, len(tasks))
     context = multiprocessing.get_context(START_METHOD)
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_warm, initargs=(tasks[0].model,)) as pool:
-        pending = {}
-        queue = iter(enumerate(tasks))
-        for index, task in queue:
-            pending[pool.submit(process_document, task)] = (index, task)
-            if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
-                break
-        while pending:
-            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in finished:
-                index, task = pending.pop(future)
-                try:
-                    yield index, future.result()
-                except Exception as exc:  # a worker died: this document failed, the others go on
-                    yield index, _failed(task, exc)
-                following = next(queue, None)
-                if following is not None:
-                    pending[pool.submit(process_document, following[1])] = following
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(tasks[0].model, os.getpid())) as pool:
+        try:
+            pending = {}
+            queue = iter(enumerate(tasks))
+            for index, task in queue:
+                pending[pool.submit(process_document, task)] = (index, task)
+                if len(pending) >= workers * IN_FLIGHT_PER_WORKER:
+                    break
+            while pending:
+                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    index, task = pending.pop(future)
+                    try:
+                        yield index, future.result()
+                    except Exception as exc:  # a worker died: this document failed, the others go on
+                        yield index, _failed(task, exc)
+                    following = next(queue, None)
+                    if following is not None:
+                        pending[pool.submit(process_document, following[1])] = following
+        except BaseException:  # Ctrl-C, or the caller stopped early: drop the waiting documents
+            pool.shutdown(wait=True, cancel_futures=True)  # those being processed finish, whole
+            raise
+
+
+def _start_worker(model: str, parent: int) -> None:
+    """A worker process's start: Ctrl-C is for the parent, which stops the run (a terminal sends it
+    to every process of the group); the worker dies with the parent, even one killed outright, rather
+    than go on alone; then the model is loaded."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        PR_SET_PDEATHSIG = 1
+        try:
+            ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        except (AttributeError, OSError):  # a C library without prctl: workers may outlive a killed parent
+            pass
+        if os.getppid() != parent:  # the parent died before prctl took effect
+            os._exit(1)
+    _warm(model)
 
 
 def _dask(tasks: Sequence[Task], jobs: int, scheduler: str | None) -> Iterator[tuple[int, dict]]:

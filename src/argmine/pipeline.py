@@ -18,7 +18,7 @@ import signal
 import threading
 import time
 import tomllib
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from importlib import resources
@@ -207,13 +207,18 @@ def run(
     done = sentences = failed = skipped = 0
     report(Progress(len(tasks), 0, 0, 0, 0, None))
     started = time.perf_counter()
-    for index, entry in run_tasks(tasks, engine=engine, jobs=jobs, scheduler=scheduler):
-        entries[index] = entry
-        done += 1
-        sentences += entry["sentences"]
-        failed += entry["status"] == "failed"
-        skipped += entry["status"] == "skipped"
-        report(Progress(len(tasks), done, sentences, failed, skipped, entry))
+    try:  # closed on Ctrl-C too: the engine stops its workers before the run raises
+        with closing(run_tasks(tasks, engine=engine, jobs=jobs, scheduler=scheduler)) as results:
+            for index, entry in results:
+                entries[index] = entry
+                done += 1
+                sentences += entry["sentences"]
+                failed += entry["status"] == "failed"
+                skipped += entry["status"] == "skipped"
+                report(Progress(len(tasks), done, sentences, failed, skipped, entry))
+    except BaseException:
+        _remove_temp_files(out)  # what a stopped worker left; the finished documents' outputs stay
+        raise
     record["documents"] = entries
     report(Progress(len(tasks), done, sentences, failed, skipped, None, stage="combining"))
     write_collection(out, entries)
