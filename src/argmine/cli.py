@@ -98,6 +98,8 @@ def run(paths, out_dir, model, jobs, force, quiet, engine, scheduler, explain, t
     counts = {"ok": 0, "skipped": 0, "failed": 0}
     for entry in record["documents"]:
         counts[entry["status"]] += 1
+        for warning in entry["warnings"]:
+            click.echo(f"Warning: {warning}", err=True)
         if entry["status"] == "failed":
             click.echo(f"Error: {entry['error']}", err=True)
         elif not quiet:

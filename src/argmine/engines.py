@@ -52,6 +52,7 @@ def _failed(task: Task, exc: BaseException) -> dict:
         "status": "failed",
         "error": f"{task.path}: internal error ({type(exc).__name__}: {exc}); please report it",
         "sentences": 0,
+        "warnings": [],
     }
 
 

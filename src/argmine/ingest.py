@@ -146,7 +146,7 @@ def ingest(path: str | Path, doc_id: str | None = None) -> Document:
         document = _document(extracted.text, raw, doc_id, str(path), structured=True, title=extracted.title)
     if not document.blocks:
         raise InputError(f"{path}: no body text found (only headings or whitespace); give a document with sentences")
-    _check_language(path, document.text)
+    document.warnings = _check_language(path, document)
     return document
 
 
@@ -158,20 +158,36 @@ def _check_size(path: Path, text: str) -> None:
         )
 
 
-def _check_language(path: Path, body: str) -> None:
-    """Refuse a body that is not English (see [language] in config/ingest.toml)."""
-    from spacy.lang.en.stop_words import STOP_WORDS
-
+def _check_language(path: Path, document: Document) -> list[str]:
+    """Refuse a body that is not English; return a warning for each paragraph of an English body
+    that is not (see [language] in config/ingest.toml)."""
     config = settings()["language"]
-    words = _WORD_TOKEN.findall(body.lower())
-    if len(words) < config["min_words"]:
-        return
-    share = sum(w in STOP_WORDS for w in words) / len(words)
-    if share < config["min_common_share"]:
+    share, words = _english_share(document.text)
+    if words >= config["min_words"] and share < config["min_common_share"]:
         raise InputError(
             f"{path}: does not look like English (only {share:.0%} of its words are common English words, against 34-48% in"
             " English prose); argmine's classifiers read English only, so translate it into English first"
         )
+    warnings = []
+    for block in document.blocks:
+        text = document.text[block.start : block.end]
+        share, words = _english_share(text)
+        if words >= config["min_paragraph_words"] and share < config["min_common_share"]:
+            start = " ".join(text.split()[:6])
+            warnings.append(
+                f"{path}: a paragraph does not look like English (\"{start} ...\", {words} words); argmine reads English only,"
+                " so the labels of its sentences are unreliable"
+            )
+    return warnings
+
+
+def _english_share(text: str) -> tuple[float, int]:
+    """The share of ``text``'s words that are common English words (spaCy's English stop words),
+    and the number of words."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    words = _WORD_TOKEN.findall(text.lower())
+    return sum(w in STOP_WORDS for w in words) / max(len(words), 1), len(words)
 
 
 def extract_text(path: str | Path) -> str:

@@ -234,7 +234,7 @@ def process_document(task: Task) -> dict:
     outputs exist for the same input content and model, unless ``task.force``. The model is
     loaded once per process.
     """
-    entry = {"path": task.path, "doc_id": task.doc_id, "status": "ok", "error": None, "sentences": 0}
+    entry = {"path": task.path, "doc_id": task.doc_id, "status": "ok", "error": None, "sentences": 0, "warnings": []}
     try:
         with time_limit(task.time_limit):
             _process_task(task, entry)
@@ -255,12 +255,13 @@ def _process_task(task: Task, entry: dict) -> None:
     out = Path(task.out)
     digest = file_digest(task.source)
     if digest is not None and not task.force:
-        finished = finished_sentences(out, task.doc_id, task.path, digest, task.model_sha256, task.explain)
+        finished = finished_summary(out, task.doc_id, task.path, digest, task.model_sha256, task.explain)
         if finished is not None:
-            entry.update(status="skipped", sentences=finished)
+            entry.update(status="skipped", sentences=int(finished["totals"]["sentences"]), warnings=finished.get("warnings", []))
             return
     document = ingest(task.source, task.doc_id)
     document.path = task.path
+    document.warnings = [_as_given(w, task) for w in document.warnings]
     model = _warm(task.model)
     result = process(document, model)
     if task.explain:
@@ -268,7 +269,7 @@ def _process_task(task: Task, entry: dict) -> None:
 
         explain_sentences(model, result.sentences)
     write_outputs(result, out, {"input_sha256": digest, "model_sha256": task.model_sha256, "explained": task.explain})
-    entry["sentences"] = len(result.sentences)
+    entry.update(sentences=len(result.sentences), warnings=document.warnings)
 
 
 class TimeUp(BaseException):
@@ -344,8 +345,8 @@ def file_digest(path: str | Path) -> str | None:
     return digest.hexdigest()
 
 
-def finished_sentences(out: Path, doc_id: str, path: str, input_sha256: str, model_sha256: str, explained: bool = False) -> int | None:
-    """The sentence count of a document whose outputs are complete for this input, model and
+def finished_summary(out: Path, doc_id: str, path: str, input_sha256: str, model_sha256: str, explained: bool = False) -> dict | None:
+    """The summary of a document whose outputs are complete for this input, model and
     ``explained`` setting, else None.
 
     The summary JSON is written last, so its presence with matching hashes means the other
@@ -361,7 +362,7 @@ def finished_sentences(out: Path, doc_id: str, path: str, input_sha256: str, mod
         return None
     if not all((out / f"{doc_id}{suffix}").is_file() for suffix in (".sentences.jsonl", ".summary.md", ".html")):
         return None
-    return int(summary["totals"]["sentences"])
+    return summary
 
 
 def write_outputs(result: Result, out: Path, provenance: dict | None = None) -> None:

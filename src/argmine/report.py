@@ -33,6 +33,7 @@ h1 { font-size: 1.6rem; margin-bottom: .2rem; }
 h2 { font: 600 1.1rem/1.3 system-ui, sans-serif; margin-top: 2rem; }
 h3.section { font: 600 1rem/1.3 system-ui, sans-serif; margin: 1.6rem 0 .4rem; color: #333; }
 .byline, .meta { color: #555; margin: .1rem 0; }
+.warning { background: #fff4d6; border-left: 4px solid #e69f00; padding: .4rem .7rem; margin: .6rem 0; }
 table.summary { border-collapse: collapse; font: .95rem system-ui, sans-serif; }
 table.summary th, table.summary td { border: 1px solid #bbb; padding: .25rem .6rem; }
 table.summary td { text-align: right; }
@@ -108,6 +109,7 @@ def to_html(result, scheme: Scheme | None = None) -> str:
     if summary.get("byline") or document.byline:
         parts.append(f'<p class="byline">{escape(summary.get("byline") or document.byline)}</p>')
     parts.append(f'<p class="meta">{escape(document.doc_id)} · {escape(str(document.path))} · {len(sentences)} sentences</p>')
+    parts.extend(f'<p class="warning"><strong>Warning:</strong> {escape(w)}</p>' for w in summary.get("warnings", []))
     parts.append("</header>")
     parts.append(_summary_table(summary, role.names, level.names, look))
     parts.append(_filters(sentences, role.names, level.names, look))

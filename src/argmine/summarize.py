@@ -46,6 +46,7 @@ def summarize(document: Document, sentences: list[Sentence], scheme: Scheme | No
         "title": document.title,
         "byline": document.byline,
         "sections": document.sections,
+        "warnings": document.warnings,
         "totals": {
             "sentences": len(sentences),
             "role": {r: sum(1 for s in sentences if s.labels["role"] == r) for r in role.names},
@@ -80,6 +81,8 @@ def to_markdown(summary: dict, scheme: Scheme | None = None, per_cell: int = 5) 
     totals = summary["totals"]
     counts = ", ".join(f"{totals['role'][r]} {_plural(r)}" for r in roles)
     lines += [f"{totals['sentences']} sentences: {counts}.", ""]
+    for warning in summary.get("warnings", []):
+        lines += [f"> **Warning:** {_md(warning)}", ""]
     lines += ["| level | " + " | ".join(_plural(r) for r in roles) + " |", "|---|" + "---|" * len(roles)]
     for lv in level.names:
         lines.append(f"| {_human(lv)} | " + " | ".join(str(summary["cells"][lv][r]["count"]) for r in roles) + " |")

@@ -60,6 +60,7 @@ class Document:
     sections: list[str] = field(default_factory=list)
     offsets: OffsetMap = field(default_factory=OffsetMap)
     page_starts: list[int] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # what a reader of the labels should know (ingest)
 
     def page_at(self, offset: int) -> int | None:
         """The 1-based page of the cleaned text's character at ``offset``; None without pages."""

@@ -152,10 +152,36 @@ def test_not_english_is_refused(tmp_path):
     )
 
 
-def test_english_with_a_foreign_quotation_is_read(tmp_path):
+FOREIGN_PARAGRAPH = (
+    "a paragraph does not look like English (\"Die Zusammenarbeit zwischen Japan und der ...\", 70 words); argmine reads"
+    " English only, so the labels of its sentences are unreliable"
+)
+
+
+def test_english_with_a_foreign_paragraph_is_read_with_a_warning(tmp_path):
     path = tmp_path / "mixed.txt"
     path.write_text(ENGLISH + "\n\n" + GERMAN, encoding="utf-8")
-    assert ingest(path).text.endswith("Hochtechnologie.")
+    document = ingest(path)
+    assert document.text.endswith("Hochtechnologie.")
+    assert document.warnings == [f"{path}: {FOREIGN_PARAGRAPH}"]
+    assert ingest(ROOT / "corpus" / "raw" / "japan-nato-cooperation.txt").warnings == []
+
+
+def test_foreign_paragraph_warning_reaches_every_output(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "mixed.txt").write_text(ENGLISH + "\n\n" + GERMAN, encoding="utf-8")
+    out = tmp_path / "out"
+    for status in ("ok", "skipped"):  # a rerun that skips the document reports it again
+        result = CliRunner().invoke(main, ["run", str(tmp_path / "in"), "--out", str(out), "--quiet"])
+        assert result.exit_code == 0
+        warning = f"{tmp_path / 'in' / 'mixed.txt'}: {FOREIGN_PARAGRAPH}"
+        assert result.output.splitlines()[0] == f"Warning: {warning}"
+        entry = json.loads((out / "run.json").read_text())["documents"][0]
+        assert (entry["status"], entry["warnings"]) == (status, [warning])
+    assert json.loads((out / "mixed.summary.json").read_text())["warnings"] == [warning]
+    assert "> **Warning:** " in (out / "mixed.summary.md").read_text()
+    page = BeautifulSoup((out / "mixed.html").read_text(encoding="utf-8"), "html.parser")
+    assert page.find("p", class_="warning").get_text() == f"Warning: {warning}"
 
 
 def test_short_text_is_not_judged_by_language(tmp_path):
@@ -216,6 +242,7 @@ def test_hanging_pdf_stops_at_the_time_limit(tmp_path):
         "status": "failed",
         "error": f"{path}: took longer than 2 s, the limit for one document; split it, or raise the limit with --time-limit",
         "sentences": 0,
+        "warnings": [],
     }
     assert list((tmp_path / "out").iterdir()) == []
 
