@@ -154,3 +154,22 @@ def test_converted_report_markup_dropped():
         "Congress has expressed concerns about drones. DOD is fielding defences.",
         "Congress may wish to extend the authority.",
     ]
+
+
+@pytest.mark.parametrize(
+    "source, cleaned",
+    [
+        ("the\nthe", "the the"),  # a line break becomes a space that the source does not have
+        ("a\t\tb c", "a b c"),
+        ("a [](https://x.org) b", "a b"),  # the spaces around dropped markup collapse
+        ("![chart](c.png) Text here.", "Text here."),
+        ("a\u00a0b", "a b"),
+    ],
+)
+def test_whitespace_becomes_one_mapped_or_inserted_space(source, cleaned):
+    """Every piece of the offset map is the source's own characters: a run of whitespace is one
+    space, mapped to a space of the run, or inserted (unmapped) where the run has none."""
+    doc = parse(source)
+    assert doc.text == cleaned
+    for c, o, n in doc.offsets.pieces:
+        assert doc.text[c : c + n] == source[o : o + n]

@@ -38,6 +38,7 @@ _LINK = re.compile(r"(!?)\[((?:[^\[\]\\]|\\.)*)\]\((?:[^()\s]|\([^()\s]*\))*\)")
 _ESCAPE = re.compile(r"\\(?=[\\`*_{}\[\]()#+\-.!|<>])")
 _EMPHASIS = re.compile(r"(\*\*|__|\*)(?=\S)(.+?)(?<=\S)\1")
 _SPACES = re.compile(r"\s+")
+_RUNS = re.compile(r"(\s+)|\S+")
 # A hyphen ending a line inside a word or compound: "infor-\nmation", "U.S.-\nJapan".
 _LINE_END_HYPHEN = re.compile(r"(?<=[\w.])([-\u00ad\u2010])[ \t]*\r?\n\s*(?=[^\W_])")
 _HYPHEN_TAIL = re.compile(r"(?<=[\w.])[-\u00ad\u2010]$")  # a block ending like that (page break)
@@ -414,20 +415,44 @@ def _clean(
         for m in _EMPHASIS.finditer(segment):
             deleted.append((m.start(1), m.end(1)))
             deleted.append((m.end(2), m.end()))
-    for m in _SPACES.finditer(segment):
-        keep = 0 if m.start() == 0 or m.end() == len(segment) else 1
-        deleted.append((m.start() + keep, m.end()))
+    return _assemble(segment, start, deleted)
 
-    pieces = []
-    out = []
-    pos = 0
+
+def _assemble(segment: str, start: int, deleted: list[tuple[int, int]]) -> tuple[str, list[tuple[int, int, int]]]:
+    """The characters of ``segment`` outside the ``deleted`` spans, each run of whitespace (also
+    one that a deletion splits) made one space and none at either end; with the pieces
+    (clean_start, orig_start, length) that map them to ``start + `` their offset. A space maps
+    to a space of its run; a run without one (a line break, a tab) becomes an inserted space,
+    so every piece is the source's own characters."""
+    out: list[str] = []
+    pieces: list[tuple[int, int, int]] = []
     length = 0
+    space: int | None = None  # whitespace pending since the last kept character: where a ' ' of it is, -1 for none
+
+    def copy(at: int, n: int) -> None:
+        nonlocal length
+        out.append(segment[at : at + n])
+        if pieces and pieces[-1][0] + pieces[-1][2] == length and pieces[-1][1] + pieces[-1][2] == start + at:
+            c, o, m = pieces[-1]
+            pieces[-1] = (c, o, m + n)
+        else:
+            pieces.append((length, start + at, n))
+        length += n
+
+    pos = 0
     for a, b in sorted(deleted) + [(len(segment), len(segment))]:
-        if a > pos:
-            chunk = segment[pos:a]
-            out.append(chunk)
-            pieces.append((length, start + pos, len(chunk)))
-            length += len(chunk)
+        for m in _RUNS.finditer(segment, pos, max(a, pos)):
+            if m.group(1):
+                if space is None or space < 0:
+                    space = segment.find(" ", m.start(), m.end())
+                continue
+            if space is not None and out:
+                if space >= 0:
+                    copy(space, 1)
+                else:
+                    out.append(" ")
+                    length += 1
+            space = None
+            copy(m.start(), m.end() - m.start())
         pos = max(pos, b)
-    cleaned = "".join(out)
-    return _SPACES.sub(" ", cleaned) if "\n" in cleaned or "\t" in cleaned else cleaned, pieces
+    return "".join(out), pieces
