@@ -173,3 +173,18 @@ def test_whitespace_becomes_one_mapped_or_inserted_space(source, cleaned):
     assert doc.text == cleaned
     for c, o, n in doc.offsets.pieces:
         assert doc.text[c : c + n] == source[o : o + n]
+
+
+@pytest.mark.parametrize(
+    "source, cleaned",
+    [
+        ("Both ***at once*** here.", "Both at once here."),  # was "Both *at once* here."
+        ("A **bold *and italic*** claim.", "A bold and italic claim."),
+        ("It is **very\nimportant** to note.", "It is very important to note."),  # across a line break
+        ("It is **very\n\nimportant** to note.", "It is very important to note."),  # across a page break
+        ("A \\*literal* star.", "A *literal* star."),  # an escaped '*' is no emphasis mark
+    ],
+)
+def test_emphasis_removed_whole(source, cleaned):
+    """Emphasis is removed until none is left, so cleaning the cleaned text changes nothing."""
+    assert parse("# Title\n\n" + source, markdown=True).text == cleaned

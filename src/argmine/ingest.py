@@ -36,7 +36,7 @@ _LIST_ITEM = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+")
 _PAGE_NUMBER = re.compile(r"^\s*(?:page\s+)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?\s*$", re.I)
 _LINK = re.compile(r"(!?)\[((?:[^\[\]\\]|\\.)*)\]\((?:[^()\s]|\([^()\s]*\))*\)")
 _ESCAPE = re.compile(r"\\(?=[\\`*_{}\[\]()#+\-.!|<>])")
-_EMPHASIS = re.compile(r"(\*\*|__|\*)(?=\S)(.+?)(?<=\S)\1")
+_EMPHASIS = re.compile(r"(\*\*|__|\*)(?=\S)(.+?)(?<=\S)\1", re.S)  # also across a line break
 _SPACES = re.compile(r"\s+")
 _RUNS = re.compile(r"(\s+)|\S+")
 # A hyphen ending a line inside a word or compound: "infor-\nmation", "U.S.-\nJapan".
@@ -349,10 +349,11 @@ def _clean_parts(
     text: str, parts: list[tuple[int, int]], markdown: bool, words: set[str]
 ) -> tuple[str, list[tuple[int, int, int]]]:
     """Clean each part of a block and join them with one space, or with none where a page
-    break cut a hyphenated word ("infor-" | "mation")."""
+    break cut a hyphenated word ("infor-" | "mation"). Markup is found in the parts read as
+    one paragraph, so emphasis or a link that a page break cut ("**very" | "important**") goes."""
     out, pieces = "", []
-    for start, end in parts:
-        cleaned, part_pieces = _clean(text, start, end, markdown, words)
+    for (start, end), deleted in zip(parts, _deletions_by_part(text, parts, markdown, words)):
+        cleaned, part_pieces = _assemble(text[start:end], start, deleted)
         if not cleaned:
             continue
         if out and _HYPHEN_TAIL.search(out) and cleaned[0].isalnum():
@@ -365,6 +366,25 @@ def _clean_parts(
         pieces.extend((len(out) + c, o, n) for c, o, n in part_pieces)
         out += cleaned
     return out, [p for p in pieces if p[2] > 0]
+
+
+def _deletions_by_part(
+    text: str, parts: list[tuple[int, int]], markdown: bool, words: set[str]
+) -> list[list[tuple[int, int]]]:
+    """What cleaning deletes from the parts joined by spaces, as spans within each part."""
+    if len(parts) == 1:
+        start, end = parts[0]
+        return [_deletions(text[start:end], markdown, words)]
+    bounds, at = [], 0
+    for start, end in parts:
+        bounds.append((at, at + end - start))
+        at += end - start + 1
+    by_part: list[list[tuple[int, int]]] = [[] for _ in parts]
+    for a, b in _deletions(" ".join(text[start:end] for start, end in parts), markdown, words):
+        for spans, (lo, hi) in zip(by_part, bounds):
+            if max(a, lo) < min(b, hi):
+                spans.append((max(a, lo) - lo, min(b, hi) - lo))
+    return by_part
 
 
 def _vocabulary(text: str) -> set[str]:
@@ -398,7 +418,11 @@ def _clean(
     text: str, start: int, end: int, markdown: bool, words: set[str] | frozenset[str] = frozenset()
 ) -> tuple[str, list[tuple[int, int, int]]]:
     """Clean text[start:end]; return it with its (clean_start, orig_start, length) pieces."""
-    segment = text[start:end]
+    return _assemble(text[start:end], start, _deletions(text[start:end], markdown, words))
+
+
+def _deletions(segment: str, markdown: bool, words: set[str] | frozenset[str] = frozenset()) -> list[tuple[int, int]]:
+    """The spans of ``segment`` that cleaning deletes: markup, escapes, hyphenation."""
     deleted: list[tuple[int, int]] = []
     for m in _LINE_END_HYPHEN.finditer(segment):
         keep = _keep_hyphen(segment[max(m.start() - 40, 0) : m.start()], m.group(1), segment[m.end() : m.end() + 40], words)
@@ -410,12 +434,32 @@ def _clean(
         else:
             deleted.append((m.start(), m.start(2)))
             deleted.append((m.end(2), m.end()))
-    deleted.extend((m.start(), m.start() + 1) for m in _ESCAPE.finditer(segment))
-    if markdown:
-        for m in _EMPHASIS.finditer(segment):
-            deleted.append((m.start(1), m.end(1)))
-            deleted.append((m.end(2), m.end()))
-    return _assemble(segment, start, deleted)
+    escapes = [m.start() for m in _ESCAPE.finditer(segment)]
+    deleted.extend((at, at + 1) for at in escapes)
+    if markdown and ("*" in segment or "__" in segment):
+        deleted.extend(_emphasis(segment, deleted, {at + 1 for at in escapes}))
+    return deleted
+
+
+def _emphasis(segment: str, deleted: list[tuple[int, int]], escaped: set[int]) -> list[tuple[int, int]]:
+    """The emphasis marks of what ``deleted`` leaves of ``segment``, inner ones too
+    ("***both***", "**bold *it***"); an escaped '*' is a literal one."""
+    kept: list[int] = []
+    pos = 0
+    for a, b in sorted(deleted) + [(len(segment), len(segment))]:
+        kept.extend(range(pos, a))
+        pos = max(pos, b)
+    marks: list[tuple[int, int]] = []
+    while True:
+        view = "".join("\0" if i in escaped else segment[i] for i in kept)
+        drop = set()
+        for m in _EMPHASIS.finditer(view):
+            drop.update(range(m.start(1), m.end(1)))
+            drop.update(range(m.end(2), m.end()))
+        if not drop:
+            return marks
+        marks.extend((kept[k], kept[k] + 1) for k in sorted(drop))
+        kept = [i for k, i in enumerate(kept) if k not in drop]
 
 
 def _assemble(segment: str, start: int, deleted: list[tuple[int, int]]) -> tuple[str, list[tuple[int, int, int]]]:
