@@ -188,3 +188,14 @@ def test_whitespace_becomes_one_mapped_or_inserted_space(source, cleaned):
 def test_emphasis_removed_whole(source, cleaned):
     """Emphasis is removed until none is left, so cleaning the cleaned text changes nothing."""
     assert parse("# Title\n\n" + source, markdown=True).text == cleaned
+
+
+@pytest.mark.parametrize(
+    "source, cleaned",
+    [
+        ("See [the report](http://x.org/long-\npath) now.", "See the report now."),
+        ("A \\\u00ad. b.", "A . b."),  # was "A \\. b.", which cleaning turned into "A . b."
+    ],
+)
+def test_markup_read_after_hyphenation_and_soft_hyphens(source, cleaned):
+    assert parse("Title\n\n" + source).text == cleaned

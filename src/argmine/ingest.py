@@ -422,33 +422,47 @@ def _clean(
 
 
 def _deletions(segment: str, markdown: bool, words: set[str] | frozenset[str] = frozenset()) -> list[tuple[int, int]]:
-    """The spans of ``segment`` that cleaning deletes: markup, escapes, hyphenation."""
-    deleted: list[tuple[int, int]] = []
+    """The spans of ``segment`` that cleaning deletes: first line-end hyphenation and soft
+    hyphens, then the markup (links, escapes, emphasis) of the text they leave: markup that
+    they interrupt is still markup (a link whose URL wraps at a hyphen), and none appears
+    where they were."""
+    layout: list[tuple[int, int]] = []
     for m in _LINE_END_HYPHEN.finditer(segment):
         keep = _keep_hyphen(segment[max(m.start() - 40, 0) : m.start()], m.group(1), segment[m.end() : m.end() + 40], words)
-        deleted.append((m.start() + keep, m.end()))
-    deleted.extend(m.span() for m in _SOFT_HYPHEN.finditer(segment))
-    for m in _LINK.finditer(segment):
+        layout.append((m.start() + keep, m.end()))
+    layout.extend(m.span() for m in _SOFT_HYPHEN.finditer(segment))
+    kept = _kept(segment, layout) if layout else None
+    view = "".join(segment[i] for i in kept) if kept is not None else segment
+    markup: list[tuple[int, int]] = []
+    for m in _LINK.finditer(view):
         if m.group(1) or m.group(2).isdigit():  # an image or a footnote mark: drop it whole
-            deleted.append((m.start(), m.end()))
+            markup.append((m.start(), m.end()))
         else:
-            deleted.append((m.start(), m.start(2)))
-            deleted.append((m.end(2), m.end()))
-    escapes = [m.start() for m in _ESCAPE.finditer(segment)]
-    deleted.extend((at, at + 1) for at in escapes)
-    if markdown and ("*" in segment or "__" in segment):
-        deleted.extend(_emphasis(segment, deleted, {at + 1 for at in escapes}))
-    return deleted
+            markup.append((m.start(), m.start(2)))
+            markup.append((m.end(2), m.end()))
+    escapes = [m.start() for m in _ESCAPE.finditer(view)]
+    markup.extend((at, at + 1) for at in escapes)
+    if markdown and ("*" in view or "__" in view):
+        markup.extend(_emphasis(view, markup, {at + 1 for at in escapes}))
+    if kept is not None:  # back to offsets in ``segment``
+        markup = [(kept[a], kept[b - 1] + 1) for a, b in markup if a < b]
+    return layout + markup
 
 
-def _emphasis(segment: str, deleted: list[tuple[int, int]], escaped: set[int]) -> list[tuple[int, int]]:
-    """The emphasis marks of what ``deleted`` leaves of ``segment``, inner ones too
-    ("***both***", "**bold *it***"); an escaped '*' is a literal one."""
+def _kept(segment: str, deleted: list[tuple[int, int]]) -> list[int]:
+    """The offsets of the characters of ``segment`` outside the ``deleted`` spans."""
     kept: list[int] = []
     pos = 0
     for a, b in sorted(deleted) + [(len(segment), len(segment))]:
         kept.extend(range(pos, a))
         pos = max(pos, b)
+    return kept
+
+
+def _emphasis(segment: str, deleted: list[tuple[int, int]], escaped: set[int]) -> list[tuple[int, int]]:
+    """The emphasis marks of what ``deleted`` leaves of ``segment``, inner ones too
+    ("***both***", "**bold *it***"); an escaped '*' is a literal one."""
+    kept = _kept(segment, deleted)
     marks: list[tuple[int, int]] = []
     while True:
         view = "".join("\0" if i in escaped else segment[i] for i in kept)
