@@ -154,3 +154,48 @@ def test_converted_report_markup_dropped():
         "Congress has expressed concerns about drones. DOD is fielding defences.",
         "Congress may wish to extend the authority.",
     ]
+
+
+@pytest.mark.parametrize(
+    "source, cleaned",
+    [
+        ("the\nthe", "the the"),  # a line break becomes a space that the source does not have
+        ("a\t\tb c", "a b c"),
+        ("a [](https://x.org) b", "a b"),  # the spaces around dropped markup collapse
+        ("![chart](c.png) Text here.", "Text here."),
+        ("a\u00a0b", "a b"),
+    ],
+)
+def test_whitespace_becomes_one_mapped_or_inserted_space(source, cleaned):
+    """Every piece of the offset map is the source's own characters: a run of whitespace is one
+    space, mapped to a space of the run, or inserted (unmapped) where the run has none."""
+    doc = parse(source)
+    assert doc.text == cleaned
+    for c, o, n in doc.offsets.pieces:
+        assert doc.text[c : c + n] == source[o : o + n]
+
+
+@pytest.mark.parametrize(
+    "source, cleaned",
+    [
+        ("Both ***at once*** here.", "Both at once here."),  # was "Both *at once* here."
+        ("A **bold *and italic*** claim.", "A bold and italic claim."),
+        ("It is **very\nimportant** to note.", "It is very important to note."),  # across a line break
+        ("It is **very\n\nimportant** to note.", "It is very important to note."),  # across a page break
+        ("A \\*literal* star.", "A *literal* star."),  # an escaped '*' is no emphasis mark
+    ],
+)
+def test_emphasis_removed_whole(source, cleaned):
+    """Emphasis is removed until none is left, so cleaning the cleaned text changes nothing."""
+    assert parse("# Title\n\n" + source, markdown=True).text == cleaned
+
+
+@pytest.mark.parametrize(
+    "source, cleaned",
+    [
+        ("See [the report](http://x.org/long-\npath) now.", "See the report now."),
+        ("A \\\u00ad. b.", "A . b."),  # was "A \\. b.", which cleaning turned into "A . b."
+    ],
+)
+def test_markup_read_after_hyphenation_and_soft_hyphens(source, cleaned):
+    assert parse("Title\n\n" + source).text == cleaned

@@ -54,3 +54,13 @@ def test_segmenter_rebuilt_past_the_vocabulary_limit_segments_the_same(monkeypat
     after = [(s.start, s.end) for s in seg.segment(document)]
     assert seg.load_segmenter() is not first
     assert after == before
+
+
+def test_block_longer_than_max_length_is_cut_at_whitespace(monkeypatch):
+    """spaCy refuses a text over nlp.max_length (E088): such a block is cut at whitespace."""
+    from argmine import segment as seg
+
+    document = parse("Title\n\nThe first sentence is long. A second one follows here.")
+    monkeypatch.setattr(seg.load_segmenter(), "max_length", 20)
+    assert [s.text for s in segment(document)] == ["The first sentence", "is long.", "A second", "one follows here."]
+    assert seg._pieces("abcdefghij klm", 4) == [(0, "abcd"), (4, "efgh"), (8, "ij"), (11, "klm")]

@@ -37,8 +37,9 @@ _LIST_ITEM = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+")
 _PAGE_NUMBER = re.compile(r"^\s*(?:page\s+)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?\s*$", re.I)
 _LINK = re.compile(r"(!?)\[((?:[^\[\]\\]|\\.)*)\]\((?:[^()\s]|\([^()\s]*\))*\)")
 _ESCAPE = re.compile(r"\\(?=[\\`*_{}\[\]()#+\-.!|<>])")
-_EMPHASIS = re.compile(r"(\*\*|__|\*)(?=\S)(.+?)(?<=\S)\1")
+_EMPHASIS = re.compile(r"(\*\*|__|\*)(?=\S)(.+?)(?<=\S)\1", re.S)  # also across a line break
 _SPACES = re.compile(r"\s+")
+_RUNS = re.compile(r"(\s+)|\S+")
 # A hyphen ending a line inside a word or compound: "infor-\nmation", "U.S.-\nJapan".
 _LINE_END_HYPHEN = re.compile(r"(?<=[\w.])([-\u00ad\u2010])[ \t]*\r?\n\s*(?=[^\W_])")
 _HYPHEN_TAIL = re.compile(r"(?<=[\w.])[-\u00ad\u2010]$")  # a block ending like that (page break)
@@ -427,10 +428,11 @@ def _clean_parts(
     text: str, parts: list[tuple[int, int]], markdown: bool, words: set[str]
 ) -> tuple[str, list[tuple[int, int, int]]]:
     """Clean each part of a block and join them with one space, or with none where a page
-    break cut a hyphenated word ("infor-" | "mation")."""
+    break cut a hyphenated word ("infor-" | "mation"). Markup is found in the parts read as
+    one paragraph, so emphasis or a link that a page break cut ("**very" | "important**") goes."""
     out, pieces = "", []
-    for start, end in parts:
-        cleaned, part_pieces = _clean(text, start, end, markdown, words)
+    for (start, end), deleted in zip(parts, _deletions_by_part(text, parts, markdown, words)):
+        cleaned, part_pieces = _assemble(text[start:end], start, deleted)
         if not cleaned:
             continue
         if out and _HYPHEN_TAIL.search(out) and cleaned[0].isalnum():
@@ -443,6 +445,25 @@ def _clean_parts(
         pieces.extend((len(out) + c, o, n) for c, o, n in part_pieces)
         out += cleaned
     return out, [p for p in pieces if p[2] > 0]
+
+
+def _deletions_by_part(
+    text: str, parts: list[tuple[int, int]], markdown: bool, words: set[str]
+) -> list[list[tuple[int, int]]]:
+    """What cleaning deletes from the parts joined by spaces, as spans within each part."""
+    if len(parts) == 1:
+        start, end = parts[0]
+        return [_deletions(text[start:end], markdown, words)]
+    bounds, at = [], 0
+    for start, end in parts:
+        bounds.append((at, at + end - start))
+        at += end - start + 1
+    by_part: list[list[tuple[int, int]]] = [[] for _ in parts]
+    for a, b in _deletions(" ".join(text[start:end] for start, end in parts), markdown, words):
+        for spans, (lo, hi) in zip(by_part, bounds):
+            if max(a, lo) < min(b, hi):
+                spans.append((max(a, lo) - lo, min(b, hi) - lo))
+    return by_part
 
 
 def _vocabulary(text: str) -> set[str]:
@@ -476,37 +497,99 @@ def _clean(
     text: str, start: int, end: int, markdown: bool, words: set[str] | frozenset[str] = frozenset()
 ) -> tuple[str, list[tuple[int, int, int]]]:
     """Clean text[start:end]; return it with its (clean_start, orig_start, length) pieces."""
-    segment = text[start:end]
-    deleted: list[tuple[int, int]] = []
+    return _assemble(text[start:end], start, _deletions(text[start:end], markdown, words))
+
+
+def _deletions(segment: str, markdown: bool, words: set[str] | frozenset[str] = frozenset()) -> list[tuple[int, int]]:
+    """The spans of ``segment`` that cleaning deletes: first line-end hyphenation and soft
+    hyphens, then the markup (links, escapes, emphasis) of the text they leave: markup that
+    they interrupt is still markup (a link whose URL wraps at a hyphen), and none appears
+    where they were."""
+    layout: list[tuple[int, int]] = []
     for m in _LINE_END_HYPHEN.finditer(segment):
         keep = _keep_hyphen(segment[max(m.start() - 40, 0) : m.start()], m.group(1), segment[m.end() : m.end() + 40], words)
-        deleted.append((m.start() + keep, m.end()))
-    deleted.extend(m.span() for m in _SOFT_HYPHEN.finditer(segment))
-    for m in _LINK.finditer(segment):
+        layout.append((m.start() + keep, m.end()))
+    layout.extend(m.span() for m in _SOFT_HYPHEN.finditer(segment))
+    kept = _kept(segment, layout) if layout else None
+    view = "".join(segment[i] for i in kept) if kept is not None else segment
+    markup: list[tuple[int, int]] = []
+    for m in _LINK.finditer(view):
         if m.group(1) or m.group(2).isdigit():  # an image or a footnote mark: drop it whole
-            deleted.append((m.start(), m.end()))
+            markup.append((m.start(), m.end()))
         else:
-            deleted.append((m.start(), m.start(2)))
-            deleted.append((m.end(2), m.end()))
-    deleted.extend((m.start(), m.start() + 1) for m in _ESCAPE.finditer(segment))
-    if markdown:
-        for m in _EMPHASIS.finditer(segment):
-            deleted.append((m.start(1), m.end(1)))
-            deleted.append((m.end(2), m.end()))
-    for m in _SPACES.finditer(segment):
-        keep = 0 if m.start() == 0 or m.end() == len(segment) else 1
-        deleted.append((m.start() + keep, m.end()))
+            markup.append((m.start(), m.start(2)))
+            markup.append((m.end(2), m.end()))
+    escapes = [m.start() for m in _ESCAPE.finditer(view)]
+    markup.extend((at, at + 1) for at in escapes)
+    if markdown and ("*" in view or "__" in view):
+        markup.extend(_emphasis(view, markup, {at + 1 for at in escapes}))
+    if kept is not None:  # back to offsets in ``segment``
+        markup = [(kept[a], kept[b - 1] + 1) for a, b in markup if a < b]
+    return layout + markup
 
-    pieces = []
-    out = []
+
+def _kept(segment: str, deleted: list[tuple[int, int]]) -> list[int]:
+    """The offsets of the characters of ``segment`` outside the ``deleted`` spans."""
+    kept: list[int] = []
     pos = 0
-    length = 0
     for a, b in sorted(deleted) + [(len(segment), len(segment))]:
-        if a > pos:
-            chunk = segment[pos:a]
-            out.append(chunk)
-            pieces.append((length, start + pos, len(chunk)))
-            length += len(chunk)
+        kept.extend(range(pos, a))
         pos = max(pos, b)
-    cleaned = "".join(out)
-    return _SPACES.sub(" ", cleaned) if "\n" in cleaned or "\t" in cleaned else cleaned, pieces
+    return kept
+
+
+def _emphasis(segment: str, deleted: list[tuple[int, int]], escaped: set[int]) -> list[tuple[int, int]]:
+    """The emphasis marks of what ``deleted`` leaves of ``segment``, inner ones too
+    ("***both***", "**bold *it***"); an escaped '*' is a literal one."""
+    kept = _kept(segment, deleted)
+    marks: list[tuple[int, int]] = []
+    while True:
+        view = "".join("\0" if i in escaped else segment[i] for i in kept)
+        drop = set()
+        for m in _EMPHASIS.finditer(view):
+            drop.update(range(m.start(1), m.end(1)))
+            drop.update(range(m.end(2), m.end()))
+        if not drop:
+            return marks
+        marks.extend((kept[k], kept[k] + 1) for k in sorted(drop))
+        kept = [i for k, i in enumerate(kept) if k not in drop]
+
+
+def _assemble(segment: str, start: int, deleted: list[tuple[int, int]]) -> tuple[str, list[tuple[int, int, int]]]:
+    """The characters of ``segment`` outside the ``deleted`` spans, each run of whitespace (also
+    one that a deletion splits) made one space and none at either end; with the pieces
+    (clean_start, orig_start, length) that map them to ``start + `` their offset. A space maps
+    to a space of its run; a run without one (a line break, a tab) becomes an inserted space,
+    so every piece is the source's own characters."""
+    out: list[str] = []
+    pieces: list[tuple[int, int, int]] = []
+    length = 0
+    space: int | None = None  # whitespace pending since the last kept character: where a ' ' of it is, -1 for none
+
+    def copy(at: int, n: int) -> None:
+        nonlocal length
+        out.append(segment[at : at + n])
+        if pieces and pieces[-1][0] + pieces[-1][2] == length and pieces[-1][1] + pieces[-1][2] == start + at:
+            c, o, m = pieces[-1]
+            pieces[-1] = (c, o, m + n)
+        else:
+            pieces.append((length, start + at, n))
+        length += n
+
+    pos = 0
+    for a, b in sorted(deleted) + [(len(segment), len(segment))]:
+        for m in _RUNS.finditer(segment, pos, max(a, pos)):
+            if m.group(1):
+                if space is None or space < 0:
+                    space = segment.find(" ", m.start(), m.end())
+                continue
+            if space is not None and out:
+                if space >= 0:
+                    copy(space, 1)
+                else:
+                    out.append(" ")
+                    length += 1
+            space = None
+            copy(m.start(), m.end() - m.start())
+        pos = max(pos, b)
+    return "".join(out), pieces

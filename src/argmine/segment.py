@@ -5,10 +5,16 @@ registered ``argmine_boundaries`` component, which repairs its abbreviation erro
 Each block (paragraph or list item) is segmented on its own, so no sentence crosses
 a paragraph, and offsets index the cleaned text: ``text[start:end] == sentence``.
 A sentence of a PDF carries the page it starts on.
+
+spaCy refuses a text longer than ``nlp.max_length`` (1,000,000 characters). A longer block
+is cut, at the last whitespace before each limit (mid-word only where a stretch of that
+length has none), into pieces of at most that many characters, and each piece is segmented
+on its own: a sentence longer than the limit, or one that crosses a cut, ends at the cut.
 """
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from importlib import resources
 
@@ -80,8 +86,12 @@ def segment(document: Document) -> list[Sentence]:
         load_segmenter.cache_clear()
         nlp = load_segmenter()
     sentences: list[Sentence] = []
-    texts = [document.text[b.start : b.end] for b in document.blocks]
-    for block, text, doc in zip(document.blocks, texts, nlp.pipe(texts)):
+    pieces = [
+        (block, block.start + offset, piece)
+        for block in document.blocks
+        for offset, piece in _pieces(document.text[block.start : block.end], nlp.max_length)
+    ]
+    for (block, offset, text), doc in zip(pieces, nlp.pipe(piece for _, _, piece in pieces)):
         for sent in doc.sents:
             # ``text`` is doc.text, which spaCy rebuilds from the tokens at every access.
             start, end = _trim(text, sent.start_char, sent.end_char)
@@ -90,17 +100,34 @@ def segment(document: Document) -> list[Sentence]:
                     Sentence(
                         doc_id=document.doc_id,
                         sent_id=len(sentences) + 1,
-                        start=block.start + start,
-                        end=block.start + end,
+                        start=offset + start,
+                        end=offset + end,
                         section=block.section,
                         text=text[start:end],
-                        page=document.page_at(block.start + start),
+                        page=document.page_at(offset + start),
                     )
                 )
     n = max(len(sentences) - 1, 1)
     for s in sentences:
         s.position = (s.sent_id - 1) / n
     return sentences
+
+
+_LAST_SPACE = re.compile(r"\s\S*$")
+
+
+def _pieces(text: str, limit: int) -> list[tuple[int, str]]:
+    """``text`` cut into (offset, piece) of at most ``limit`` characters, each cut at the last
+    whitespace before the limit (which goes with neither piece), else at the limit."""
+    pieces = []
+    start = 0
+    while len(text) - start > limit:
+        space = _LAST_SPACE.search(text, start + 1, start + limit + 1)
+        end = space.start() if space else start + limit
+        pieces.append((start, text[start:end]))
+        start = end + 1 if space else end
+    pieces.append((start, text[start:]))
+    return pieces
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
