@@ -2,6 +2,7 @@ import pytest
 
 from argmine.errors import InputError
 from argmine.ingest import ingest, parse
+from argmine.segment import segment
 from conftest import REFERENCE
 
 
@@ -199,3 +200,16 @@ def test_emphasis_removed_whole(source, cleaned):
 )
 def test_markup_read_after_hyphenation_and_soft_hyphens(source, cleaned):
     assert parse("Title\n\n" + source).text == cleaned
+
+
+def test_a_page_break_inside_a_line_keeps_both_pages_text():
+    """A form feed ends a line (and a block) like a line break; the text before it is kept."""
+    document = parse("The first page ends here.\fThe second page starts here.")
+    assert [s.text for s in segment(document)] == ["The first page ends here.", "The second page starts here."]
+    cut = parse("The first page ends in the mid-\fdle of a word and goes on.")
+    assert cut.text == "The first page ends in the middle of a word and goes on."
+
+
+def test_a_linked_number_after_a_word_is_a_footnote_mark_after_a_space_a_word():
+    document = parse("The deal replaced NAFTA.[1](https://x.org/n1) Fielding began in [2007](https://x.org/a) and [2008](https://x.org/b).")
+    assert document.text == "The deal replaced NAFTA. Fielding began in 2007 and 2008."

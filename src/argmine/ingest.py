@@ -39,6 +39,7 @@ _LINK = re.compile(r"(!?)\[((?:[^\[\]\\]|\\.)*)\]\((?:[^()\s]|\([^()\s]*\))*\)")
 _ESCAPE = re.compile(r"\\(?=[\\`*_{}\[\]()#+\-.!|<>])")
 _EMPHASIS = re.compile(r"(\*\*|__|\*)(?=\S)(.+?)(?<=\S)\1", re.S)  # also across a line break
 _SPACES = re.compile(r"\s+")
+_LINE_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"  # where str.splitlines splits
 _RUNS = re.compile(r"(\s+)|\S+")
 # A hyphen ending a line inside a word or compound: "infor-\nmation", "U.S.-\nJapan".
 _LINE_END_HYPHEN = re.compile(r"(?<=[\w.])([-\u00ad\u2010])[ \t]*\r?\n\s*(?=[^\W_])")
@@ -284,9 +285,10 @@ def _raw_blocks(text: str, markdown: bool) -> list[_RawBlock]:
     lines = []
     pos = 0
     for line in text.splitlines(keepends=True):
-        end = pos + len(line.rstrip("\r\n"))
+        content = line.rstrip(_LINE_BREAKS)
+        end = pos + len(content)
         inside = any(a <= pos and end <= b for a, b in comments)
-        lines.append((pos, end, "" if inside else line.strip()))
+        lines.append((pos, end, "" if inside else content.strip(), "\f" in line[len(content) :]))
         pos += len(line)
     repeated = _running_lines(lines)
     caption, table_end = settings()["table_caption"], settings()["table_end"]
@@ -294,14 +296,14 @@ def _raw_blocks(text: str, markdown: bool) -> list[_RawBlock]:
     blocks: list[_RawBlock] = []
     current: _RawBlock | None = None
     in_table = False
-    for start, end, stripped in lines:
+    for start, end, stripped, page_break in lines:
         heading = _MD_HEADING.match(stripped) if markdown else None
         if markdown and (in_table or caption.match(stripped)) and not heading:
             in_table = not table_end.match(stripped)
             current = None
             continue
         in_table = False
-        if _skipped_line(stripped, markdown) or "\f" in text[start:end] or _running_key(stripped) in repeated:
+        if _skipped_line(stripped, markdown) or _running_key(stripped) in repeated:
             current = None
             continue
         item = _LIST_ITEM.match(text[start:end])
@@ -319,6 +321,8 @@ def _raw_blocks(text: str, markdown: bool) -> list[_RawBlock]:
         else:
             current = _RawBlock(start, end, "paragraph")
             blocks.append(current)
+        if page_break:  # a page ends the block; _join_page_breaks re-joins a cut paragraph
+            current = None
     return blocks
 
 
@@ -348,7 +352,7 @@ def _running_key(line: str) -> str:
 def _running_lines(lines) -> set[str]:
     """Short unpunctuated lines repeated (numbers aside) often: running headers and footers."""
     counts = Counter(
-        _running_key(s) for _, _, s in lines
+        _running_key(s) for _, _, s, _ in lines
         if s and len(s) <= 80 and not _LIST_ITEM.match(s) and not _MD_HEADING.match(s) and not _TERMINAL.search(s)
     )
     return {k for k, n in counts.items() if k and n >= settings()["running_line_min_count"]}
@@ -514,7 +518,9 @@ def _deletions(segment: str, markdown: bool, words: set[str] | frozenset[str] = 
     view = "".join(segment[i] for i in kept) if kept is not None else segment
     markup: list[tuple[int, int]] = []
     for m in _LINK.finditer(view):
-        if m.group(1) or m.group(2).isdigit():  # an image or a footnote mark: drop it whole
+        # An image, or a footnote mark (digits right after a word: "NAFTA.[1](url)"): dropped whole.
+        # Digits after a space are words: "fielded in [2007](url)".
+        if m.group(1) or (m.group(2).isdigit() and m.start() > 0 and not view[m.start() - 1].isspace()):
             markup.append((m.start(), m.end()))
         else:
             markup.append((m.start(), m.start(2)))
