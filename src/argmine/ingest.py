@@ -40,7 +40,9 @@ _ESCAPE = re.compile(r"\\(?=[\\`*_{}\[\]()#+\-.!|<>])")
 _EMPHASIS = re.compile(r"(\*\*|__|\*)(?=\S)(.+?)(?<=\S)\1", re.S)  # also across a line break
 _SPACES = re.compile(r"\s+")
 _LINE_BREAKS = "\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029"  # where str.splitlines splits
-_RUNS = re.compile(r"(\s+)|\S+")
+_LEADING_SPACE = re.compile(r"\s+")
+# Whitespace that cleaning changes: a run of two or more, a line break or tab, a space at the end.
+_ODD_SPACE = re.compile(r"\s{2,}|[^\S ]\s*|\s$")
 # A hyphen ending a line inside a word or compound: "infor-\nmation", "U.S.-\nJapan".
 _LINE_END_HYPHEN = re.compile(r"(?<=[\w.])([-\u00ad\u2010])[ \t]*\r?\n\s*(?=[^\W_])")
 _HYPHEN_TAIL = re.compile(r"(?<=[\w.])[-\u00ad\u2010]$")  # a block ending like that (page break)
@@ -582,20 +584,36 @@ def _assemble(segment: str, start: int, deleted: list[tuple[int, int]]) -> tuple
             pieces.append((length, start + at, n))
         length += n
 
+    def whitespace(at: int, end: int) -> None:
+        nonlocal space
+        if space is None or space < 0:
+            space = segment.find(" ", at, end)
+
+    def text(at: int, end: int) -> None:  # no whitespace at either end, none inside but lone spaces
+        nonlocal space, length
+        if space is not None and out:
+            if space >= 0:
+                copy(space, 1)
+            else:
+                out.append(" ")
+                length += 1
+        space = None
+        copy(at, end - at)
+
     pos = 0
     for a, b in sorted(deleted) + [(len(segment), len(segment))]:
-        for m in _RUNS.finditer(segment, pos, max(a, pos)):
-            if m.group(1):
-                if space is None or space < 0:
-                    space = segment.find(" ", m.start(), m.end())
-                continue
-            if space is not None and out:
-                if space >= 0:
-                    copy(space, 1)
-                else:
-                    out.append(" ")
-                    length += 1
-            space = None
-            copy(m.start(), m.end() - m.start())
+        # Only whitespace other than a lone space between two words is looked at one by one.
+        at, end = pos, max(a, pos)
+        lead = _LEADING_SPACE.match(segment, at, end)
+        if lead:
+            whitespace(lead.start(), lead.end())
+            at = lead.end()
+        for m in _ODD_SPACE.finditer(segment, at, end):
+            if m.start() > at:
+                text(at, m.start())
+            whitespace(m.start(), m.end())
+            at = m.end()
+        if at < end:
+            text(at, end)
         pos = max(pos, b)
     return "".join(out), pieces
