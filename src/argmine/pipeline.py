@@ -240,12 +240,13 @@ def process_document(task: Task) -> dict:
             _process_task(task, entry)
     except TimeUp:
         error = f"{task.path}: took longer than {task.time_limit:g} s, the limit for one document; split it, or raise the limit with --time-limit"
-        entry.update(status="failed", error=error, sentences=0)
     except ArgmineError as exc:
-        entry.update(status="failed", error=_as_given(str(exc), task), sentences=0)
+        error = _as_given(str(exc), task)
     except Exception as exc:  # one bad document must never stop the batch
-        message = f"{task.path}: internal error ({type(exc).__name__}: {exc}); please report it"
-        entry.update(status="failed", error=_as_given(message, task), sentences=0)
+        error = _as_given(f"{task.path}: internal error ({type(exc).__name__}: {exc}); please report it", task)
+    else:
+        return entry
+    entry.update(status="failed", error=error, sentences=0, warnings=[])
     return entry
 
 
