@@ -2,7 +2,6 @@
 load_model, `Error: ...` and exit 1 from every command that takes --model, never a traceback;
 `argmine run` refuses the model before any document and leaves no output behind."""
 
-import json
 import os
 import zipfile
 from importlib import resources
