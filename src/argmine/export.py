@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from .errors import InputError
-from .files import read_text
+from .files import json_lines, read_text
 from .gold import load_gold
 from .scheme import Scheme, load_scheme
 
@@ -92,15 +92,8 @@ def load_predictions(path: str | Path, scheme: Scheme | None = None) -> pd.DataF
         raise InputError(f"{path}: no such predictions folder or file; check the path")
     rows = []
     for file in files:
-        for number, line in enumerate(read_text(file, InputError).splitlines(), 1):
-            if not line.strip():
-                continue
-            where = f"{file}:{number}"
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise InputError(f"{where}: not valid JSON ({exc.msg}); each line must be one sentence record") from None
-            if not isinstance(row, dict) or "text" not in row:
+        for where, row in json_lines(file, read_text(file, InputError), InputError):
+            if "text" not in row:
                 raise InputError(f"{where}: not a sentence record (no 'text'); give `argmine run` sentences")
             for axis in scheme.axes:
                 if row.get(axis.name) not in axis.names:

@@ -235,3 +235,18 @@ def test_import_not_utf8(corpus):
     export.write_bytes(b'{"text": "A sentence."}\n{"text": "caf\xe9"}\n')
     result = invoke("import", "--format", "doccano", "tasks.jsonl", "--out", "gold/imported.jsonl")
     assert_cli_error(result, "tasks.jsonl:2: not UTF-8 text (byte 0xe9); save the file as UTF-8", corpus, "gold/imported.jsonl")
+
+
+@pytest.mark.parametrize(
+    "line, message",
+    [
+        ('{"text": "A sentence."', "not valid JSON (Expecting ',' delimiter); each line must be one JSON object"),
+        ("[1, 2]", "not a JSON object; each line must be one JSON object"),
+        ('{"sent_id": 1}', "not a sentence record (no 'text'); give `argmine run` sentences"),
+    ],
+)
+def test_export_of_bad_predictions(corpus, line, message):
+    """`argmine export --pred` reads sentence files through the same checks."""
+    (corpus / "doc.sentences.jsonl").write_text(line + "\n", encoding="utf-8")
+    result = invoke("export", "--pred", "doc.sentences.jsonl", "--format", "csv", "--out", "pred.csv")
+    assert_cli_error(result, f"doc.sentences.jsonl:1: {message}", corpus, "pred.csv")
