@@ -48,17 +48,16 @@ window_size = 1
 maxout_pieces = 3
 """
 
-ARCHITECTURES = {
-    # Sparse bag of words and bigrams into a linear layer.
-    "bow": """
-[model]
-@architectures = "spacy.TextCatBOW.v3"
+# Sparse bag of words and bigrams into a linear layer.
+_BOW = """@architectures = "spacy.TextCatBOW.v3"
 exclusive_classes = true
 ngram_size = 2
 no_output_layer = false
 length = 65536
 nO = null
-""",
+"""
+ARCHITECTURES = {
+    "bow": "\n[model]\n" + _BOW,
     # The same linear model plus a small CNN tok2vec with attention, averaged.
     "ensemble": """
 [model]
@@ -66,14 +65,9 @@ nO = null
 nO = null
 
 [model.linear_model]
-@architectures = "spacy.TextCatBOW.v3"
-exclusive_classes = true
-ngram_size = 2
-no_output_layer = false
-length = 65536
-nO = null
-
 """
+    + _BOW
+    + "\n"
     + _TOK2VEC,
     # A small CNN tok2vec (hashed embeddings of the lower-cased word, prefix, suffix and
     # shape; two maxout window layers), mean and max pooled, then a softmax layer.
