@@ -88,6 +88,16 @@ def assert_cli_error(result, message, corpus, written):
     assert not (corpus / written).exists()
 
 
+def assert_refused_everywhere(corpus, gold, message):
+    """``load_gold(gold)`` raises GoldError(message), and every command that reads gold prints it
+    as its one line (paths are relative to the working folder, as a user types them)."""
+    with pytest.raises(GoldError) as err:
+        load_gold(gold)
+    assert str(err.value) == message
+    for args, written in COMMANDS.values():
+        assert_cli_error(invoke(*args), message, corpus, written)
+
+
 def test_the_real_rows_load(corpus):
     """The baseline every case below breaks one line of."""
     gold = load_gold(write_gold(corpus, ROWS))
@@ -118,24 +128,16 @@ def test_line_numbers_count_blank_lines(corpus):
 
 
 def test_document_not_found(corpus):
-    path = write_gold(corpus, [ROWS[0], _second(doc_id="no-such-report")])
-    message = "document 'no-such-report' not found in {}/; put the raw document there (same name as doc_id)"
-    with pytest.raises(GoldError) as err:
-        load_gold(path)
-    assert str(err.value) == f"{path}:2: " + message.format(corpus / "raw")
-    for command, (args, written) in COMMANDS.items():
-        assert_cli_error(invoke(*args), f"gold/{NAME}:2: " + message.format("raw"), corpus, written)
+    write_gold(corpus, [ROWS[0], _second(doc_id="no-such-report")])
+    message = f"gold/{NAME}:2: document 'no-such-report' not found in raw/; put the raw document there (same name as doc_id)"
+    assert_refused_everywhere(corpus, "gold", message)
 
 
 def test_not_utf8(corpus):
     path = corpus / "gold" / NAME
     second = _line(ROWS[1]).encode()
     path.write_bytes((_line(ROWS[0]) + "\n").encode() + second[:30] + b"\xed" + second[30:] + b"\n")
-    with pytest.raises(GoldError) as err:
-        load_gold(path)
-    assert str(err.value) == f"{path}:2: not UTF-8 text (byte 0xed); save the file as UTF-8"
-    for command, (args, written) in COMMANDS.items():
-        assert_cli_error(invoke(*args), f"gold/{NAME}:2: not UTF-8 text (byte 0xed); save the file as UTF-8", corpus, written)
+    assert_refused_everywhere(corpus, "gold", f"gold/{NAME}:2: not UTF-8 text (byte 0xed); save the file as UTF-8")
 
 
 def test_byte_order_mark_is_accepted(corpus):
@@ -147,33 +149,18 @@ def test_byte_order_mark_is_accepted(corpus):
 
 @pytest.mark.parametrize("content", ["", "\n\n"], ids=["empty", "blank-lines"])
 def test_empty_gold_file(corpus, content):
-    path = corpus / "gold" / NAME
-    path.write_text(content)
-    message = "the gold file has no rows; add one JSON object per sentence"
-    with pytest.raises(GoldError) as err:
-        load_gold(path)
-    assert str(err.value) == f"{path}: {message}"
-    for command, (args, written) in COMMANDS.items():
-        assert_cli_error(invoke(*args), f"gold/{NAME}: {message}", corpus, written)
+    (corpus / "gold" / NAME).write_text(content)
+    assert_refused_everywhere(corpus, "gold", f"gold/{NAME}: the gold file has no rows; add one JSON object per sentence")
 
 
 def test_empty_gold_folder(corpus):
     (corpus / "gold" / "notes.txt").write_text("not gold\n")
-    message = "no *.jsonl gold files in this folder; give a gold file or a folder of them"
-    with pytest.raises(GoldError) as err:
-        load_gold(corpus / "gold")
-    assert str(err.value) == f"{corpus / 'gold'}: {message}"
-    for command, (args, written) in COMMANDS.items():
-        assert_cli_error(invoke(*args), f"gold: {message}", corpus, written)
+    assert_refused_everywhere(corpus, "gold", "gold: no *.jsonl gold files in this folder; give a gold file or a folder of them")
 
 
 def test_missing_gold_path(corpus):
     shutil.rmtree(corpus / "gold")
-    with pytest.raises(GoldError) as err:
-        load_gold(corpus / "gold")
-    assert str(err.value) == f"{corpus / 'gold'}: no such gold file or folder; check the path"
-    for command, (args, written) in COMMANDS.items():
-        assert_cli_error(invoke(*args), "gold: no such gold file or folder; check the path", corpus, written)
+    assert_refused_everywhere(corpus, "gold", "gold: no such gold file or folder; check the path")
 
 
 def test_gold_entry_that_is_a_folder(corpus):
@@ -185,14 +172,10 @@ def test_gold_entry_that_is_a_folder(corpus):
 
 
 def test_document_labelled_in_two_files(corpus):
-    first = write_gold(corpus, ROWS[:2], "a.jsonl")
-    second = write_gold(corpus, ROWS[2:], "b.jsonl")
-    with pytest.raises(GoldError) as err:
-        load_gold(corpus / "gold")
-    assert str(err.value) == f"{second}: document '{DOC}' is also labelled in {first}; keep one gold file per document"
-    for command, (args, written) in COMMANDS.items():
-        message = f"gold/b.jsonl: document '{DOC}' is also labelled in gold/a.jsonl; keep one gold file per document"
-        assert_cli_error(invoke(*args), message, corpus, written)
+    write_gold(corpus, ROWS[:2], "a.jsonl")
+    write_gold(corpus, ROWS[2:], "b.jsonl")
+    message = f"gold/b.jsonl: document '{DOC}' is also labelled in gold/a.jsonl; keep one gold file per document"
+    assert_refused_everywhere(corpus, "gold", message)
 
 
 # `argmine agreement A B` reads gold files (or annotation passes) with its own checks: no
