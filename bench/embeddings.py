@@ -34,9 +34,12 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
-from argmine import embed
-from argmine.classify import CLASSIFIERS, CalibratedLogisticRegression, RuleScores
-from argmine.evaluate import cross_validate
+from argmine.classifiers import embedding as embed
+from argmine.classifiers import registered
+from argmine.classifiers.linear import CalibratedLogisticRegression
+from argmine.classifiers.rules import RuleScores
+CLASSIFIERS = registered()
+from argmine.evaluation import cross_validate
 from argmine.gold import load_gold
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -4,7 +4,7 @@ Candidates: (a) spaCy's sentencizer alone, (b) argmine's segmenter (sentencizer 
 argmine_boundaries), (c) pysbd, if installed (it is not a project dependency).
 
 Accuracy is boundary precision/recall/F1, counting only boundaries inside a block,
-as argmine.evaluate.segmentation_scores does: against corpus/gold and against a
+as argmine.evaluation.segmentation_scores does: against corpus/gold and against a
 small hand-written hard set (HARD below). Speed is sentences per second over the
 bundled documents' blocks repeated to >= 20,000 gold sentences, best of 3 runs.
 
@@ -21,7 +21,7 @@ from pathlib import Path
 
 import spacy
 
-from argmine.evaluate import segmentation_scores
+from argmine.evaluation import segmentation_scores
 from argmine.gold import load_gold
 from argmine.ingest import ingest
 from argmine.segment import load_segmenter

@@ -1,10 +1,10 @@
 """Compare settings of the spacy-textcat classifier under leave-one-document-out (see docs/textcat.md).
 
-Each variant is argmine.textcat.SpacyTextcat with some settings changed: the architecture
+Each variant is argmine.classifiers.textcat.SpacyTextcat with some settings changed: the architecture
 (bag of words, ensemble with a small CNN tok2vec, CNN alone), whether the section heading is
 put before the sentence, whether a dev split is held out for choosing the checkpoint, and
 two tweaks tried only here (lower-cased input, labels balanced by oversampling).
-Every variant is cross-validated with argmine.evaluate.cross_validate, leaving one gold
+Every variant is cross-validated with argmine.evaluation.cross_validate, leaving one gold
 document out at a time, exactly as `argmine compare` does.
 
 Run from the repository root: .venv/bin/python bench/textcat.py [VARIANT ...]
@@ -26,10 +26,11 @@ import spacy
 
 import numpy as np
 
-from argmine.classify import CLASSIFIERS, features
-from argmine.evaluate import cross_validate
+from argmine.classifiers import features, registered
+CLASSIFIERS = registered()
+from argmine.evaluation import cross_validate
 from argmine.gold import load_gold
-from argmine.textcat import ARCHITECTURES, SpacyTextcat
+from argmine.classifiers.textcat import ARCHITECTURES, SpacyTextcat
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "textcat.json"

@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 from sklearn.metrics import cohen_kappa_score
 
-from argmine.agreement import agreement, krippendorff_alpha
+from argmine.evaluation.agreement import agreement, krippendorff_alpha
 from argmine.cli import main
 from conftest import ROOT
 

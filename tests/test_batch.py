@@ -78,7 +78,7 @@ def test_no_bar_when_not_a_terminal(tmp_path):
 
 
 def test_library_reports_progress_through_a_callback(tmp_path):
-    from argmine.pipeline import run
+    from argmine.run.pipeline import run
 
     reports = []
     record = run([RAW], tmp_path / "out", progress=reports.append)
@@ -232,7 +232,7 @@ def test_dask_engine_not_installed(tmp_path, monkeypatch):
 
 def test_dask_scheduler_unreachable(tmp_path, monkeypatch):
     need_dask()
-    from argmine import engines
+    from argmine.run import engines
 
     monkeypatch.setattr(engines, "SCHEDULER_TIMEOUT", "1s")
     result = invoke("run", RAW, "--out", tmp_path / "out", "--engine", "dask", "--scheduler", "tcp://127.0.0.1:9")

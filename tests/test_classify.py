@@ -2,7 +2,9 @@ import numpy as np
 import pytest
 from sklearn.base import clone
 
-from argmine.classify import CLASSIFIERS, fit_model, load_model, make_estimator, save_model, features
+from argmine.classifiers import features, make_estimator, registered
+from argmine.model import fit_model, load_model, save_model
+CLASSIFIERS = registered()
 from argmine.errors import ModelError
 from argmine.gold import load_gold
 from argmine.scheme import load_scheme
@@ -96,7 +98,7 @@ def test_untrusted_types_are_refused(tmp_path):
 
 
 def test_ensemble_averages_its_members(gold):
-    from argmine.classify import MeanEnsemble
+    from argmine.classifiers.ensemble import MeanEnsemble
 
     X, y = features(gold), gold["level"].to_numpy()
     ensemble = MeanEnsemble(axis="level", members=("rules", "words-lr")).fit(X, y)
@@ -119,7 +121,7 @@ def test_lower_case_cue_matching_counts_what_ignorecase_counts():
     including in text with curly quotes, and falls back for letters whose case folding is special."""
     import re
 
-    from argmine.classify import _count, _prepare
+    from argmine.classifiers.rules import _count, _prepare
 
     cues = ["should", "must", "risk", "cost of", "U.S.", "state"]
     texts = [

@@ -100,7 +100,7 @@ def test_export(tmp_path, fmt):
 
 def test_train_reproduces_the_default_model(tmp_path):
     """`make train` rebuilds the bundled default from files in the repository: same metadata, same predictions."""
-    from argmine.classify import load_model
+    from argmine.model import load_model
     from argmine.gold import load_gold
 
     default = load_model("default")

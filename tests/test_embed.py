@@ -7,9 +7,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from argmine import embed
-from argmine.classify import CLASSIFIERS, features, fit_model, load_model, make_estimator, save_model
-from argmine.embed import STATIC, TRANSFORMER, SentenceEmbedder, neighbour_mean, static_model_path
+from argmine.classifiers import embedding as embed
+from argmine.classifiers import features, make_estimator, registered
+from argmine.model import fit_model, load_model, save_model
+CLASSIFIERS = registered()
+from argmine.classifiers.embedding import STATIC, TRANSFORMER, SentenceEmbedder, neighbour_mean, static_model_path
 from argmine.errors import ModelError
 from argmine.gold import load_gold
 from conftest import GOLD, HAS_EMBED, ROOT, classifier_params, needs_embed
@@ -67,7 +69,7 @@ def refuse(*args, **kwargs):
     raise OSError("network refused by the test")
 socket.socket.connect = refuse
 socket.create_connection = refuse
-from argmine import embed
+from argmine.classifiers import embedding as embed
 names = [embed.STATIC] + ([embed.TRANSFORMER] if {HAS_EMBED} else [])
 for name in names:
     vectors = embed.encoder(name)(["Japan should expand cooperation."])
@@ -135,7 +137,7 @@ def test_missing_extra_is_a_one_line_model_error(monkeypatch):
 
 
 def test_cli_start_imports_no_encoder():
-    code = "import sys; from argmine.cli import main; import argmine.classify\n" \
+    code = "import sys; from argmine.cli import main; import argmine.classifiers; argmine.classifiers.registered()\n" \
            "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n" \
            "print(sorted(m for m in ('torch', 'sentence_transformers', 'transformers', 'model2vec') if m in sys.modules))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)

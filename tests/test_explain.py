@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from argmine.classify import Model, fit_model, load_model, save_model
+from argmine.model import Model, fit_model, load_model, save_model
 from argmine.cli import main
 from argmine.explain import LEAVE_ONE_OUT, WEIGHTS, explain, explain_text
 from argmine.gold import load_gold

@@ -4,7 +4,7 @@ import spacy
 from spacy.tokens import DocBin
 from spacy.training import Corpus, Example
 
-from argmine.export import cat_key, to_docbin
+from argmine.exchange.spacy import cat_key, to_docbin
 from argmine.gold import load_gold
 from argmine.scheme import load_scheme
 from conftest import GOLD

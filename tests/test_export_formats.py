@@ -13,7 +13,8 @@ from spacy.tokens import DocBin
 from spacy.training import Corpus
 
 from argmine.cli import main
-from argmine.export import cat_key, label_studio_config, namespaced_labels, to_docbin, to_label_studio, to_prodigy
+from argmine.exchange.spacy import cat_key, namespaced_labels, to_docbin
+from argmine.exchange.export import label_studio_config, to_label_studio, to_prodigy
 from argmine.gold import load_gold
 from argmine.scheme import Label, load_scheme
 from conftest import GOLD, REFERENCE

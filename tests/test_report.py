@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 import argmine
 from argmine.cli import main
-from argmine.report import to_html
+from argmine.render.html import to_html
 from conftest import ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")

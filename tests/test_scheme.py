@@ -3,7 +3,7 @@ from importlib import resources
 import pandas as pd
 import pytest
 
-from argmine.classify import RuleClassifier
+from argmine.classifiers.rules import RuleClassifier
 from argmine.errors import SchemeError
 from argmine.scheme import load_scheme
 

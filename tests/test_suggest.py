@@ -7,7 +7,7 @@ import jsonschema
 import pytest
 from click.testing import CliRunner
 
-from argmine.classify import load_model
+from argmine.model import load_model
 from argmine.cli import main
 from argmine.ingest import ingest
 from argmine.segment import segment

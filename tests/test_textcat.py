@@ -6,11 +6,13 @@ import numpy as np
 import pytest
 from sklearn.base import clone
 
-from argmine.classify import TRUSTED_TYPES, Model, features, load_model, make_estimator, save_model
-from argmine.export import cat_key
+from argmine.classifiers import features, make_estimator, trusted_types
+from argmine.model import Model, load_model, save_model
+TRUSTED_TYPES = trusted_types()
+from argmine.exchange.spacy import cat_key
 from argmine.gold import load_gold
 from argmine.scheme import load_scheme
-from argmine.textcat import ARCHITECTURES, DEFAULT_ARCHITECTURE, SpacyTextcat
+from argmine.classifiers.textcat import ARCHITECTURES, DEFAULT_ARCHITECTURE, SpacyTextcat
 from conftest import GOLD
 
 STEPS = 30  # enough to learn something, quick to run
@@ -62,7 +64,7 @@ def test_save_and_load_give_identical_probabilities(tmp_path, fitted, gold):
 
     model = Model(dict(fitted), {"classifier": "spacy-textcat", "scheme": load_scheme().as_dict()})
     path = save_model(model, tmp_path / "textcat.skops")
-    assert sio.get_untrusted_types(file=path) == ["argmine.textcat.SpacyTextcat"]  # bytes and str need no trust
+    assert sio.get_untrusted_types(file=path) == ["argmine.classifiers.textcat.SpacyTextcat"]  # bytes and str need no trust
     assert set(sio.get_untrusted_types(file=path)) <= set(TRUSTED_TYPES)
     loaded = load_model(path)
     for axis, estimator in fitted.items():
@@ -127,7 +129,7 @@ def test_spacy_train_runs_the_shipped_config(tmp_path, gold):
     import spacy
     from spacy.cli.train import train
 
-    from argmine.export import to_docbin
+    from argmine.exchange.spacy import to_docbin
 
     to_docbin(gold, axes=["level"]).to_disk(tmp_path / "level.spacy")
     config = resources.files("argmine").joinpath("config/textcat.cfg")
@@ -142,5 +144,5 @@ def test_choosing_it_does_not_import_spacy():
     import subprocess
     import sys
 
-    code = "import sys; from argmine.classify import make_estimator; make_estimator('spacy-textcat', 'role'); print('spacy' in sys.modules)"
+    code = "import sys; from argmine.classifiers import make_estimator; make_estimator('spacy-textcat', 'role'); print('spacy' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout == "False\n"

@@ -15,11 +15,11 @@ __all__ = ["__version__", "load_model", "process_text", "process_file"]
 def __getattr__(name):
     # Lazy: `argmine --help` must not import spaCy or scikit-learn.
     if name == "load_model":
-        from .classify import load_model
+        from .model import load_model
 
         return load_model
     if name in ("process_text", "process_file"):
-        from . import pipeline
+        from .run import document
 
-        return getattr(pipeline, name)
+        return getattr(document, name)
     raise AttributeError(name)

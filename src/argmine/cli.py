@@ -67,7 +67,7 @@ def run(paths, out_dir, model, jobs, force, quiet, engine, scheduler, explain, t
     from pathlib import Path
 
     from .errors import InputError
-    from .pipeline import check_paths, run as run_documents
+    from .run.pipeline import check_paths, run as run_documents
 
     if scheduler and engine != "dask":
         raise click.UsageError("--scheduler needs --engine dask")
@@ -171,8 +171,8 @@ def evaluate(gold, pred_dir, model, classifier, folds, documents, json_path, plo
       argmine evaluate --gold corpus/gold --classifier tfidf-lr --cv documents
       argmine evaluate --gold corpus/gold --pred out --plots out/plots
     """
-    from . import evaluate as ev
-    from .classify import load_model
+    from . import evaluation as ev
+    from .model import load_model
     from .gold import load_gold
 
     chosen = [o for o in (pred_dir, model, classifier) if o]
@@ -213,7 +213,7 @@ def compare(gold, classifiers, folds, documents, out_prefix):
     Example:
       argmine compare --gold corpus/gold --classifiers rules,tfidf-lr --out bench/comparison
     """
-    from . import evaluate as ev
+    from . import evaluation as ev
     from .gold import load_gold
 
     names = [c.strip() for c in classifiers.split(",") if c.strip()]
@@ -255,7 +255,7 @@ def export(gold, pred_path, fmt, out_path, documents):
       argmine export --pred out --format label-studio --out ls/
       argmine export --gold corpus/gold/crs-mq9-reaper.jsonl --format prodigy --out mq9.prodigy.jsonl
     """
-    from .export import TABLE_FORMATS, export as export_rows
+    from .exchange.export import TABLE_FORMATS, export as export_rows
 
     if bool(gold) == bool(pred_path):
         raise click.UsageError("give exactly one of --gold GOLD or --pred DIR")
@@ -284,7 +284,7 @@ def import_(file, fmt, out_path, doc_id, annotator, force):
     """
     from pathlib import Path
 
-    from .importer import import_annotations, write_gold
+    from .exchange.importer import import_annotations, write_gold
 
     out = Path(out_path)
     if out.exists() and not force:
@@ -315,7 +315,7 @@ def agreement(a, b, documents, json_path):
     """
     import json
 
-    from .agreement import agreement as compare_annotators, format_report
+    from .evaluation.agreement import agreement as compare_annotators, format_report
 
     report = compare_annotators(a, b, documents)
     text = json.dumps(report, indent=2, ensure_ascii=False) + "\n"
@@ -326,7 +326,7 @@ def agreement(a, b, documents, json_path):
     if json_path:
         from pathlib import Path
 
-        from .pipeline import write_atomic
+        from .files import write_atomic
 
         write_atomic(Path(json_path), text)
 
@@ -345,7 +345,8 @@ def train(gold, classifier, out_path, folds, documents):
     Example:
       argmine train --gold corpus/gold --classifier tfidf-lr --out models/mine.skops
     """
-    from .classify import save_model, train as train_model
+    from .model import save_model
+    from .training import train as train_model
 
     if folds != "documents" and not folds.isdigit():
         raise click.UsageError(f"--cv must be a number of folds or 'documents', got '{folds}'")
@@ -378,7 +379,7 @@ def explain(sentence, model, section, top_k, as_json):
     """
     import json
 
-    from .classify import load_model
+    from .model import load_model
     from .explain import explain_text, format_explanation
 
     explanation = explain_text(sentence, load_model(model), section, top_k)
@@ -409,9 +410,9 @@ def suggest(paths, model, count, by, axis, out_path):
       argmine suggest corpus/unlabelled/crs -n 50 --by entropy --out next.jsonl
       argmine export --pred next.jsonl --format label-studio --out ls-next/
     """
-    from .classify import load_model
+    from .model import load_model
     from .errors import InputError
-    from .pipeline import check_paths
+    from .run.pipeline import check_paths
     from .suggest import format_table, suggest as least_certain, write_jsonl
 
     try:
@@ -438,6 +439,6 @@ def info(model):
     """
     import json
 
-    from .classify import load_model
+    from .model import load_model
 
     click.echo(json.dumps(load_model(model).metadata, indent=2, sort_keys=True))

@@ -1,5 +1,9 @@
 """Typed domain errors. The CLI turns each into a one-line message and a non-zero exit."""
 
+__all__ = [
+    "ArgmineError", "InputError", "GoldError", "ModelError", "AnnotationError", "SchemeError", "ConfigError", "EngineError",
+]
+
 
 class ArgmineError(Exception):
     """Base class: the message is one line naming the file, the line where known, and the fix."""
@@ -26,10 +30,9 @@ class SchemeError(ArgmineError):
     """The label scheme configuration is malformed."""
 
 
+class ConfigError(ArgmineError):
+    """A user settings file (--config, ARGMINE_CONFIG) is unreadable or sets unknown keys."""
+
+
 class EngineError(ArgmineError):
     """An execution engine cannot be used: not installed, or its scheduler cannot be reached."""
-
-
-def located(path, line=None) -> str:
-    """'path' or 'path:line', the prefix every error message starts with."""
-    return f"{path}:{line}" if line is not None else f"{path}"

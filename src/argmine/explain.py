@@ -16,7 +16,8 @@ import re
 import numpy as np
 import pandas as pd
 
-from .classify import NO_HEADING, Model, features
+from .classifiers import NO_HEADING, features
+from .model import Model
 
 WEIGHTS = "weights"
 LEAVE_ONE_OUT = "leave-one-word-out"

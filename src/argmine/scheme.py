@@ -5,10 +5,12 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
+from .config import bundled_text
 from .errors import SchemeError
+
+__all__ = ["Axis", "Label", "Scheme", "load_scheme"]
 
 
 @dataclass(frozen=True)
@@ -35,7 +37,19 @@ class Axis:
 
 @dataclass(frozen=True)
 class Scheme:
+    """The axes, and which two of them span the summary's table (``[summary]`` in labels.toml):
+    one row per label of ``rows`` (level), one column per label of ``columns`` (role)."""
+
     axes: tuple[Axis, ...]
+    summary: tuple[str, str] = ("", "")  # (rows, columns): axis names, checked when the scheme loads
+
+    @property
+    def rows(self) -> Axis:
+        return self.axis(self.summary[0])
+
+    @property
+    def columns(self) -> Axis:
+        return self.axis(self.summary[1])
 
     @property
     def axis_names(self) -> list[str]:
@@ -61,8 +75,7 @@ def load_scheme(path: str | Path | None = None) -> Scheme:
 
 @lru_cache(maxsize=1)
 def _bundled() -> Scheme:
-    source = resources.files("argmine").joinpath("config/labels.toml")
-    return _parse(source.read_text(encoding="utf-8"), "argmine/config/labels.toml")
+    return _parse(bundled_text("labels.toml"), "argmine/config/labels.toml")
 
 
 def _parse(text: str, where: str) -> Scheme:
@@ -92,6 +105,14 @@ def _parse(text: str, where: str) -> Scheme:
         if len(set(axis.names)) != len(axis.names):
             raise SchemeError(f"{where}: axis '{axis.name}' names a label twice")
         axes.append(axis)
-    if not axes:
-        raise SchemeError(f"{where}: no [[axis]] defined")
-    return Scheme(tuple(axes))
+    if len(axes) < 2:
+        raise SchemeError(f"{where}: {len(axes) or 'no'} [[axis]] defined; the summary needs two axes (its rows and columns)")
+    names = [axis.name for axis in axes]
+    table = data.get("summary", {"rows": names[-1], "columns": names[0]})
+    summary = (table.get("rows"), table.get("columns")) if isinstance(table, dict) else (None, None)
+    for key, name in zip(("rows", "columns"), summary):
+        if name not in names:
+            raise SchemeError(f"{where}: [summary] {key} = {name!r} is not an axis; use one of {', '.join(names)}")
+    if summary[0] == summary[1]:
+        raise SchemeError(f"{where}: [summary] rows and columns are both '{summary[0]}'; name two different axes")
+    return Scheme(tuple(axes), summary)

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from importlib import resources
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .config import bundled_text
 from .types import Document, Sentence
 
 
@@ -69,7 +69,7 @@ def load_segmenter() -> Language:
     """The spaCy pipeline built from config/segmenter.cfg."""
     from spacy import util
 
-    text = resources.files("argmine").joinpath("config/segmenter.cfg").read_text(encoding="utf-8")
+    text = bundled_text("segmenter.cfg")
     config = util.load_config_from_str(text)
     return util.load_model_from_config(config, auto_fill=True, validate=True)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from .classify import Model
+from .model import Model
 from .errors import ArgmineError, InputError, ModelError
 
 BY = ("margin", "entropy")
@@ -40,9 +40,9 @@ def suggest(paths: list[str | Path], model: Model, n: int = 50, by: str = "margi
     ``uncertainty``: ``{"by", "score", "axis"}`` and the score per axis.
     """
     from .ingest import ingest
-    from .pipeline import collect, unique_ids
+    from .run.pipeline import collect, unique_ids
     from .segment import segment
-    from .summarize import SCHEMA_VERSION
+    from .types import SCHEMA_VERSION
 
     if by not in BY:
         raise ValueError(f"unknown uncertainty measure '{by}'; use one of {', '.join(BY)}")
@@ -106,7 +106,7 @@ def write_jsonl(rows: list[dict], out: str | Path) -> Path:
     """The suggested sentences as JSON Lines, ready for ``argmine export --pred FILE``."""
     import json
 
-    from .pipeline import write_atomic
+    from .files import write_atomic
 
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -5,6 +5,12 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 
+__all__ = ["SCHEMA_VERSION", "Block", "Document", "OffsetMap", "Result", "Sentence"]
+
+# The version of every JSON record argmine writes (sentences, summaries, run.json, reports);
+# the schemas in docs/schemas/ describe it.
+SCHEMA_VERSION = "1.0"
+
 
 @dataclass(frozen=True)
 class Block:
@@ -101,3 +107,12 @@ class Sentence:
         if self.explanation is not None:
             row["explanation"] = self.explanation
         return row
+
+
+@dataclass
+class Result:
+    """One processed document: its sentences, labelled, and its summary."""
+
+    document: Document
+    sentences: list[Sentence]
+    summary: dict

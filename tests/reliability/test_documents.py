@@ -11,11 +11,12 @@ import pytest
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
 
-from argmine import report
+from argmine.render import html as report
 from argmine.cli import main
 from argmine.errors import InputError
 from argmine.ingest import ingest
-from argmine.pipeline import Task, model_digest, process_document
+from argmine.run.worker import Task, process_document
+from argmine.model import model_digest
 from argmine.segment import segment
 
 ROOT = Path(__file__).resolve().parents[2]

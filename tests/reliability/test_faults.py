@@ -194,8 +194,8 @@ def test_a_stopped_run_continues_and_ends_as_if_never_stopped(how, jobs, corpus,
 
 
 def test_interrupted_message_names_the_documents_done(tmp_path, monkeypatch, corpus):
-    from argmine import pipeline
-    from argmine.pipeline import Progress
+    from argmine.run import pipeline
+    from argmine.run.pipeline import Progress
 
     def interrupted(paths, out, model, progress=None, **options):
         progress(Progress(36, 0, 0, 0, 0, None))
@@ -209,7 +209,7 @@ def test_interrupted_message_names_the_documents_done(tmp_path, monkeypatch, cor
 
 
 def test_interrupted_before_any_document(tmp_path, monkeypatch, corpus):
-    from argmine import pipeline
+    from argmine.run import pipeline
 
     def interrupted(*args, **options):  # e.g. while the model loads
         raise KeyboardInterrupt

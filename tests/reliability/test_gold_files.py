@@ -8,7 +8,7 @@ import shutil
 import pytest
 from click.testing import CliRunner
 
-from argmine.agreement import read_annotations
+from argmine.evaluation.agreement import read_annotations
 from argmine.cli import main
 from argmine.errors import AnnotationError, GoldError
 from argmine.gold import load_gold

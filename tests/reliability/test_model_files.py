@@ -10,7 +10,7 @@ import pytest
 import skops.io as sio
 from click.testing import CliRunner
 
-from argmine.classify import load_model, save_model
+from argmine.model import load_model, save_model
 from argmine.cli import main
 from argmine.errors import ModelError
 from conftest import GOLD, ROOT

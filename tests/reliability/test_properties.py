@@ -15,7 +15,7 @@ import re
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from argmine import ingest as ingest_module
+from argmine.ingest import clean as ingest_module
 from argmine.ingest import parse
 from argmine.segment import load_segmenter, segment
 

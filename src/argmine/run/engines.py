@@ -1,4 +1,4 @@
-"""Where documents are processed: every engine runs ``pipeline.process_document`` on each Task.
+"""Where documents are processed: every engine runs ``worker.process_document`` on each Task.
 
 - ``local`` with one job: in this process, one document after the other;
 - ``local`` with N jobs: N worker processes with the model loaded once in each (forked from
@@ -18,8 +18,8 @@ import signal
 import sys
 from collections.abc import Iterator, Sequence
 
-from .errors import EngineError
-from .pipeline import Task, _warm, process_document
+from ..errors import EngineError
+from .worker import Task, failed_entry, internal_error, process_document, warm
 
 ENGINES = ("local", "dask")
 IN_FLIGHT_PER_WORKER = 2
@@ -44,18 +44,6 @@ def run_tasks(tasks: Sequence[Task], engine: str = "local", jobs: int = 1, sched
     return _processes(tasks, jobs)
 
 
-def _failed(task: Task, exc: BaseException) -> dict:
-    """The entry of a document whose worker died or could not run it."""
-    return {
-        "path": task.path,
-        "doc_id": task.doc_id,
-        "status": "failed",
-        "error": f"{task.path}: internal error ({type(exc).__name__}: {exc}); please report it",
-        "sentences": 0,
-        "warnings": [],
-    }
-
-
 def _processes(tasks: Sequence[Task], jobs: int) -> Iterator[tuple[int, dict]]:
     import multiprocessing
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -77,7 +65,7 @@ def _processes(tasks: Sequence[Task], jobs: int) -> Iterator[tuple[int, dict]]:
                     try:
                         yield index, future.result()
                     except Exception as exc:  # a worker died: this document failed, the others go on
-                        yield index, _failed(task, exc)
+                        yield index, failed_entry(task, internal_error(task, exc))
                     following = next(queue, None)
                     if following is not None:
                         pending[pool.submit(process_document, following[1])] = following
@@ -101,7 +89,7 @@ def _start_worker(model: str, parent: int) -> None:
             pass
         if os.getppid() != parent:  # the parent died before prctl took effect
             os._exit(1)
-    _warm(model)
+    warm(model)
 
 
 def _dask(tasks: Sequence[Task], jobs: int, scheduler: str | None) -> Iterator[tuple[int, dict]]:
@@ -141,7 +129,7 @@ def _dask(tasks: Sequence[Task], jobs: int, scheduler: str | None) -> Iterator[t
                 try:
                     yield index, future.result()
                 except Exception as exc:
-                    yield index, _failed(task, exc)
+                    yield index, failed_entry(task, internal_error(task, exc))
                 following = next(queue, None)
                 if following is not None:
                     future = client.submit(process_document, following[1], pure=False)

@@ -13,10 +13,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .files import json_lines, read_text
-from .errors import AnnotationError
+from ..errors import AnnotationError
+from ..files import json_lines, read_text, write_atomic
+from ..scheme import Scheme, load_scheme
 from .export import LABEL_STUDIO_TEXT, TASK_META
-from .scheme import Scheme, load_scheme
 
 FORMATS = ("label-studio", "doccano", "prodigy")
 
@@ -64,8 +64,6 @@ def import_annotations(
 
 def write_gold(rows: list[dict], out: str | Path) -> Path:
     """Write gold rows as JSON Lines (atomically)."""
-    from .pipeline import write_atomic
-
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(out, "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows))

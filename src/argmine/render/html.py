@@ -15,7 +15,8 @@ import base64
 import hashlib
 from html import escape
 
-from .scheme import Scheme, load_scheme
+from ..scheme import Scheme, load_scheme
+from .markdown import human as _human
 
 # Symbols and colours for the bundled labels; a label added to the scheme gets the first
 # letter of its name and the next spare colour.
@@ -88,8 +89,9 @@ CONTENT_SECURITY_POLICY = (
 def to_html(result, scheme: Scheme | None = None) -> str:
     """The page for one processed document (an ``argmine.pipeline.Result``)."""
     scheme = scheme or load_scheme()
-    role, level = scheme.axis("role"), scheme.axis("level")
+    role, level = scheme.columns, scheme.rows
     look = _look(role.names, level.names)
+    look["axes"] = {"role": role.name, "level": level.name}  # the scheme's names of the columns and rows axes
     document, sentences, summary = result.document, result.sentences, result.summary
     title = summary.get("title") or document.title or document.doc_id
     parts = [
@@ -138,8 +140,6 @@ def _label_style(look: dict) -> str:
     return "\n" + "\n".join(rules) + "\n"
 
 
-def _human(name: str) -> str:
-    return name.replace("_", " ")
 
 
 def _css(name: str) -> str:
@@ -164,19 +164,20 @@ def _summary_table(summary: dict, roles: list[str], levels: list[str], look: dic
     for lv in levels:
         counts = [cells[lv][r]["count"] for r in roles]
         rows.append(f'<tr><th scope="row">{_level_chip(lv, look)}</th>' + "".join(f"<td>{c}</td>" for c in counts) + f'<td class="total">{sum(counts)}</td></tr>')
-    rows.append('<tr class="total"><th scope="row">all</th>' + "".join(f"<td>{totals['role'][r]}</td>" for r in roles) + f"<td>{totals['sentences']}</td></tr>")
+    rows.append('<tr class="total"><th scope="row">all</th>' + "".join(f"<td>{totals[look['axes']['role']][r]}</td>" for r in roles) + f"<td>{totals['sentences']}</td></tr>")
     rows.append("</tbody></table></section>")
     return "\n".join(rows)
 
 
 def _filters(sentences, roles: list[str], levels: list[str], look: dict) -> str:
     out = ['<section id="filters" aria-label="Filters">']
-    for axis, names, chip in (("role", roles, _role_chip), ("level", levels, _level_chip)):
-        out.append(f"<fieldset><legend>{axis.capitalize()}</legend>")
+    for kind, names, chip in (("role", roles, _role_chip), ("level", levels, _level_chip)):
+        axis = look["axes"][kind]
+        out.append(f"<fieldset><legend>{_human(axis).capitalize()}</legend>")
         for name in names:
             count = sum(1 for s in sentences if s.labels.get(axis) == name)
             out.append(
-                f'<label><input type="checkbox" data-axis="{axis}" value="{escape(name)}" checked> {chip(name, look)} ({count})</label>'
+                f'<label><input type="checkbox" data-axis="{kind}" value="{escape(name)}" checked> {chip(name, look)} ({count})</label>'
             )
         out.append("</fieldset>")
     out.append(f'<p id="shown" aria-live="polite">Showing {len(sentences)} of {len(sentences)} sentences</p>')
@@ -209,12 +210,13 @@ def _body(document, sentences, look: dict) -> list[str]:
 
 
 def _sentence(s, look: dict) -> str:
-    role, level = s.labels["role"], s.labels["level"]
+    role_axis, level_axis = look["axes"]["role"], look["axes"]["level"]
+    role, level = s.labels[role_axis], s.labels[level_axis]
     role_symbol, _ = look["role"][role]
     level_symbol, _ = look["level"][level]
     hover = (
-        f"sentence {s.sent_id} · role: {_human(role)}, confidence {s.confidences['role']:.2f}"
-        f" · level: {_human(level)}, confidence {s.confidences['level']:.2f}"
+        f"sentence {s.sent_id} · {_human(role_axis)}: {_human(role)}, confidence {s.confidences[role_axis]:.2f}"
+        f" · {_human(level_axis)}: {_human(level)}, confidence {s.confidences[level_axis]:.2f}"
     )
     if s.explanation:
         pushed = [f["feature"] for entry in s.explanation.values() for f in entry["features"][:3]]

@@ -16,10 +16,11 @@ import heapq
 import json
 from pathlib import Path
 
-from .files import atomic, write_atomic
-from .pipeline import iter_sentences
-from .scheme import Scheme, load_scheme
-from .summarize import SCHEMA_VERSION, _human, _plural
+from ..files import atomic, write_atomic
+from ..render.markdown import collection_markdown
+from ..scheme import Scheme, load_scheme
+from ..types import SCHEMA_VERSION
+from .outputs import iter_sentences
 
 ROW_GROUP_ROWS = 8_192  # rows held in memory before they go to the Parquet file
 PER_CELL = 10
@@ -51,7 +52,7 @@ def write_collection(out: str | Path, entries: list[dict], per_cell: int = PER_C
 
     out = Path(out)
     scheme = scheme or load_scheme()
-    role, level = scheme.axis("role"), scheme.axis("level")
+    role, level = scheme.columns, scheme.rows
     names = columns(scheme)
     schema = _arrow_schema(names)
     done = sorted((e for e in entries if e["status"] in ("ok", "skipped")), key=lambda e: e["doc_id"])
@@ -101,50 +102,9 @@ def write_collection(out: str | Path, entries: list[dict], per_cell: int = PER_C
         "evidence": {lv: {r: evidence[lv, r] for r in role.names} for lv in level.names},
     }
     write_atomic(out / "collection.summary.json", json.dumps(collection, indent=2, ensure_ascii=False) + "\n")
-    write_atomic(out / "collection.summary.md", to_markdown(collection, scheme))
+    write_atomic(out / "collection.summary.md", collection_markdown(collection, scheme))
     return collection
 
 
 def _strength_order(e: dict):
     return (-e["confidence"], e["doc_id"], e["sent_id"])
-
-
-def to_markdown(collection: dict, scheme: Scheme | None = None, per_cell: int = 5) -> str:
-    """The collection summary for reading: a count table per document, then the strongest evidence."""
-    scheme = scheme or load_scheme()
-    role, level = scheme.axis("role"), scheme.axis("level")
-    roles = [r for r in role.names if r != role.default]
-    totals = collection["totals"]
-    by_role = {r: sum(totals["cells"][lv][r] for lv in level.names) for r in roles}
-    counts = ", ".join(f"{by_role[r]} {_plural(r)}" for r in roles)
-    initials = "/".join(r[0].upper() for r in roles)
-    lines = ["# Collection summary", "", f"{totals['documents']} documents, {totals['sentences']} sentences: {counts}.", ""]
-    lines += [
-        "## Documents",
-        "",
-        f"Counts per level as {initials} ({', '.join(_plural(r) for r in roles)}).",
-        "",
-        "| document | sentences | " + " | ".join(_level_name(lv, level.default) for lv in level.names) + " |",
-        "|---|---|" + "---|" * len(level.names),
-    ]
-    for doc in collection["documents"]:
-        cells = " | ".join("/".join(str(doc["cells"][lv][r]) for r in roles) for lv in level.names)
-        lines.append(f"| {doc['doc_id']} | {doc['sentences']} | {cells} |")
-    lines += ["", "## Strongest evidence", ""]
-    for lv in level.names:
-        if not any(collection["evidence"][lv][r] for r in roles):
-            continue
-        lines += [f"### {_level_name(lv, level.default).capitalize()}", ""]
-        for r in roles:
-            items = collection["evidence"][lv][r][:per_cell]
-            if not items:
-                continue
-            lines += [f"#### {_plural(r).capitalize()} ({totals['cells'][lv][r]} in all)", ""]
-            for e in items:
-                lines.append(f"- {e['text']} *({e['doc_id']}, sentence {e['sent_id']}; confidence {e['confidence']:.2f})*")
-            lines.append("")
-    return "\n".join(lines).rstrip() + "\n"
-
-
-def _level_name(name: str, default: str) -> str:
-    return "no particular level" if name == default else f"{_human(name)} level"

@@ -27,7 +27,10 @@ import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from .errors import ModelError
+from ..errors import ModelError
+from .linear import CalibratedLogisticRegression
+from .registry import register
+from .rules import RuleScores
 
 TRANSFORMER = "all-MiniLM-L6-v2"
 STATIC = "static-minilm"
@@ -212,3 +215,46 @@ def _frame(X) -> pd.DataFrame:
     if not isinstance(X, pd.DataFrame) or "text" not in X:
         raise ValueError("SentenceEmbedder takes a DataFrame with a 'text' column (argmine.classify.features)")
     return X
+
+
+def _embedding_lr(encoder: str, axis: str, rules: bool = False) -> BaseEstimator:
+    """Sentence embeddings (and the rules' label scores of ``axis``) into a calibrated regression
+    whose probabilities assume equally frequent labels (see CalibratedLogisticRegression)."""
+    from sklearn.compose import ColumnTransformer
+    from sklearn.pipeline import Pipeline
+
+    columns = ["text", "section", "position"]
+    parts = [("embedding", SentenceEmbedder(model=encoder), columns)]
+    if rules:
+        parts.append(("rules", RuleScores(axes=[axis]), columns))
+    return Pipeline([("features", ColumnTransformer(parts)), ("classifier", CalibratedLogisticRegression(prior="balanced"))])
+
+
+_TRUSTED = (SentenceEmbedder, CalibratedLogisticRegression, RuleScores)
+
+
+@register("static-lr", help="static sentence embeddings (model2vec); balanced logistic regression", trusted=_TRUSTED)
+def static_lr(axis: str) -> BaseEstimator:
+    return _embedding_lr(STATIC, axis)
+
+
+@register("static-rules-lr", help="static embeddings plus the rules' label scores; balanced logistic regression", trusted=_TRUSTED)
+def static_rules_lr(axis: str) -> BaseEstimator:
+    return _embedding_lr(STATIC, axis, rules=True)
+
+
+@register("embed-lr", help="all-MiniLM-L6-v2 sentence embeddings; balanced logistic regression", trusted=_TRUSTED, extra="embed")
+def embed_lr(axis: str) -> BaseEstimator:
+    require_embed_extra()
+    return _embedding_lr(TRANSFORMER, axis)
+
+
+@register(
+    "embed-rules-lr",
+    help="all-MiniLM-L6-v2 embeddings plus the rules' label scores; balanced logistic regression",
+    trusted=_TRUSTED,
+    extra="embed",
+)
+def embed_rules_lr(axis: str) -> BaseEstimator:
+    require_embed_extra()
+    return _embedding_lr(TRANSFORMER, axis, rules=True)

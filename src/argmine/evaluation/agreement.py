@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from .files import json_lines, read_text
-from .errors import AnnotationError, ArgmineError
-from .scheme import Scheme, load_scheme
+from ..errors import AnnotationError, ArgmineError
+from ..files import json_lines, read_text
+from ..scheme import Scheme, load_scheme
+from ..types import SCHEMA_VERSION
 
-SCHEMA_VERSION = "1.0"
 
 
 def krippendorff_alpha(units: list[list]) -> float | None:
@@ -157,9 +157,9 @@ def _texts(path: Path, rows: list[dict], documents: str | Path | None) -> dict:
     """Sentence texts for rows that have none, from the segmented document (empty if not found)."""
     if all(r.get("text") for r in rows):
         return {}
-    from .gold import document_path
-    from .ingest import ingest
-    from .segment import segment
+    from ..gold import document_path
+    from ..ingest import ingest
+    from ..segment import segment
 
     named = any(r.get("doc_id") for r in rows)  # keys as agreement() pairs rows: (doc_id or "", sent_id)
     wanted = {r.get("doc_id") or path.name.split(".")[0] for r in rows if not r.get("text")}

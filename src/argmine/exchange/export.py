@@ -13,25 +13,21 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from .errors import InputError
-from .files import json_lines, read_text
-from .gold import load_gold
-from .scheme import Scheme, load_scheme
-
-if TYPE_CHECKING:
-    from spacy.tokens import DocBin
+from ..errors import InputError
+from ..files import atomic, json_lines, read_text, write_atomic
+from ..gold import load_gold
+from ..scheme import Scheme, load_scheme
+from .spacy import cat_key, plain as _plain, to_docbin
 
 TABLE_FORMATS = ("csv", "jsonl", "parquet")
 TOOL_FORMATS = ("spacy", "label-studio", "doccano", "prodigy")
 FORMATS = TABLE_FORMATS + TOOL_FORMATS
 
-# Row fields carried along with the text: into a Doc's user_data, a Label Studio task's data,
-# a doccano line, a Prodigy task's meta. What `argmine import` reads back.
-DOC_META = ("doc_id", "sent_id", "section", "position", "start", "end", "exclude", "note", "annotator")
+# Row fields carried along with the text into a Label Studio task's data, a doccano line, a
+# Prodigy task's meta: what `argmine import` reads back (a Doc's user_data: spacy.DOC_META).
 TASK_META = ("doc_id", "sent_id", "section", "exclude", "note", "annotator")
 
 LABEL_STUDIO_TASKS = "tasks.json"
@@ -61,8 +57,6 @@ def export(
 
 def write_table(data: pd.DataFrame, fmt: str, out: str | Path) -> int:
     """Write rows as one flat table (csv, jsonl or parquet); returns the number of rows."""
-    from .files import atomic, write_atomic
-
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "csv":
@@ -112,54 +106,6 @@ def model_version(path: str | Path) -> str:
         return f"argmine {json.loads(run.read_text(encoding='utf-8'))['model']}"
     except (OSError, ValueError, KeyError, TypeError):
         return "argmine"
-
-
-def cat_key(axis: str, label: str) -> str:
-    """A label namespaced by its axis, as in ``role:benefit``: the key of ``doc.cats`` and the
-    label name in doccano and Prodigy."""
-    return f"{axis}:{label}"
-
-
-def namespaced_labels(scheme: Scheme | None = None) -> list[str]:
-    """Every label of every axis, namespaced, in scheme order."""
-    scheme = scheme or load_scheme()
-    return [cat_key(axis.name, label) for axis in scheme.axes for label in axis.names]
-
-
-def to_docbin(rows: pd.DataFrame, scheme: Scheme | None = None, nlp=None, axes: list[str] | None = None) -> DocBin:
-    """One spaCy Doc per row (sentence), for ``spacy train`` and spaCy's other tools.
-
-    ``doc.cats`` is one-hot on every axis of the scheme (or only ``axes``), with keys
-    ``axis:label`` (``role:benefit``, ``level:none``): 1.0 for the row's label and 0.0 for the
-    axis's other labels, so each axis is exclusive and a Doc has one positive cat per axis
-    (train it with ``textcat_multilabel``, or one exclusive ``textcat`` per axis from a
-    DocBin of that axis alone). A row without a label on an axis gets no cats for it.
-    ``doc.user_data`` holds the row's ``doc_id``, ``sent_id``, ``section``, ``position``,
-    ``start``, ``end``, ``exclude``, ``note``, ``annotator`` and ``<axis>_confidence`` where
-    present. Tokens come from ``nlp``'s tokenizer (default: blank English).
-    """
-    import spacy
-    from spacy.tokens import DocBin
-
-    scheme = scheme or load_scheme()
-    nlp = nlp or spacy.blank("en")
-    chosen = [scheme.axis(name) for name in (axes if axes is not None else scheme.axis_names)]
-    meta = [c for c in (*DOC_META, *(f"{a}_confidence" for a in scheme.axis_names)) if c in rows.columns]
-    docbin = DocBin(store_user_data=bool(meta))
-    for record in rows.to_dict("records"):
-        doc = nlp.make_doc(str(record["text"]))
-        for axis in chosen:
-            value = _plain(record.get(axis.name))
-            if value in (None, ""):
-                continue
-            if value not in axis.names:
-                raise ValueError(f"unknown {axis.name} label '{value}'; use one of {', '.join(axis.names)}")
-            for label in axis.names:
-                doc.cats[cat_key(axis.name, label)] = 1.0 if label == value else 0.0
-        for column in meta:
-            doc.user_data[column] = _plain(record[column])
-        docbin.add(doc)
-    return docbin
 
 
 def to_label_studio(rows: pd.DataFrame, scheme: Scheme | None = None, predicted: bool = False, version: str = "argmine") -> list[dict]:
@@ -254,8 +200,6 @@ def export_annotations(
     ``spacy``: ``out`` is the ``.spacy`` file. ``label-studio``: ``out`` is a folder that receives
     ``tasks.json`` and ``label_config.xml``. ``doccano`` and ``prodigy``: ``out`` is a JSONL file.
     """
-    from .pipeline import write_atomic
-
     scheme = scheme or load_scheme()
     out = Path(out)
     if fmt == "spacy":
@@ -291,14 +235,3 @@ def _meta(record: dict, predicted: bool, scheme: Scheme) -> dict:
             if value is not None:
                 meta[key] = value
     return meta
-
-
-def _plain(value):
-    """A JSON- and msgpack-friendly Python scalar (numpy and pandas scalars become int, float, bool or str; NaN None)."""
-    if value is None:
-        return None
-    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
-        value = value.item()
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value

@@ -1,6 +1,6 @@
 """spaCy's text categoriser as an argmine classifier: one exclusive ``textcat`` per axis.
 
-``fit`` converts the rows with ``export.to_docbin`` into train and dev ``.spacy`` files in a
+``fit`` converts the rows with ``exchange.spacy.to_docbin`` into train and dev ``.spacy`` files in a
 temporary folder and runs spaCy's own training loop on the pipeline that
 ``config/textcat.cfg`` describes. The trained pipeline is kept as bytes
 (``nlp.to_bytes()`` and its config string) in learned attributes, so a model file saved with
@@ -14,17 +14,18 @@ import contextlib
 import io
 import random
 import tempfile
-from importlib import resources
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, ClassifierMixin
 
-from .classify import NO_HEADING, features
-from .scheme import load_scheme
+from ..config import bundled_text
+from ..scheme import load_scheme
+from .features import NO_HEADING, features
+from .registry import register
 
-CONFIG = "config/textcat.cfg"
+CONFIG = "textcat.cfg"
 
 # The model block ([components.textcat.model]) of each architecture that can be chosen;
 # DEFAULT_ARCHITECTURE is the one in config/textcat.cfg, chosen by measurement under
@@ -114,7 +115,7 @@ class SpacyTextcat(ClassifierMixin, BaseEstimator):
         self.scheme_path = scheme_path
 
     def fit(self, X, y):
-        from .export import to_docbin
+        from ..exchange.spacy import to_docbin
 
         scheme = load_scheme(self.scheme_path)
         names = scheme.axis(self.axis).names
@@ -151,7 +152,7 @@ class SpacyTextcat(ClassifierMixin, BaseEstimator):
             overrides["training.max_steps"] = int(self.max_steps)
         if self.patience is not None:
             overrides["training.patience"] = int(self.patience)
-        source = resources.files("argmine").joinpath(CONFIG).read_text(encoding="utf-8")
+        source = bundled_text(CONFIG)
         config = util.load_config_from_str(source, overrides=overrides, interpolate=False)
         config["components"]["textcat"]["model"] = Config().from_str(ARCHITECTURES[self.architecture])["model"]
         return config
@@ -183,7 +184,7 @@ class SpacyTextcat(ClassifierMixin, BaseEstimator):
     def predict_proba(self, X) -> np.ndarray:
         from sklearn.utils.validation import check_is_fitted
 
-        from .export import cat_key
+        from ..exchange.spacy import cat_key
 
         check_is_fitted(self, "pipeline_")
         X = features(X)
@@ -228,3 +229,12 @@ def _kept_random_state():
     finally:
         random.setstate(py)
         np.random.set_state(npy)
+
+
+@register(
+    "spacy-textcat",
+    help="spaCy's text categoriser trained by spaCy's own loop (slow to fit)",
+    trusted=(SpacyTextcat,),  # its learned state is plain bytes and strings
+)
+def spacy_textcat(axis: str) -> BaseEstimator:
+    return SpacyTextcat(axis=axis)

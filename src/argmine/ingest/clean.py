@@ -1,33 +1,21 @@
-"""Read a document from disk and clean it into body blocks under their section headings.
+"""Cleaning: text into body blocks under their section headings, with an offset map back to the source.
 
-Plain text and Markdown are read as they are; HTML, PDF and DOCX are first turned into
-text by ``formats`` (the main text of a page, a PDF's text layer with pages separated by
-form feeds, a Word file's paragraphs). Cleaning keeps the text of Markdown links, drops
-escaping backslashes, repairs words hyphenated at a line end, removes page numbers and
-repeated running headers, and re-joins paragraphs cut by a page break. Title and byline
-become metadata. Every character of the cleaned text maps back to the source text through
-``Document.offsets``: the file itself for .txt and .md, the extracted text otherwise
-(``extract_text``).
+Cleaning keeps the text of Markdown links, drops escaping backslashes, repairs words
+hyphenated at a line end, removes page numbers and repeated running headers, and re-joins
+paragraphs cut by a page break. Title and byline become metadata. Every character of the
+cleaned text maps back to the source text through ``Document.offsets``.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import tomllib
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
-from pathlib import Path
 
-from . import formats
-from .errors import InputError
-from .types import Block, Document, OffsetMap
+from ..types import Block, Document, OffsetMap
+from .settings import settings
 
-TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
-MARKDOWN_SUFFIXES = {".md", ".markdown"}
-SUFFIXES = TEXT_SUFFIXES | set(formats.READERS)
+__all__ = ["RawBlock", "assemble_document", "parse"]
 
 _TERMINAL = re.compile(r"""[.!?:;]["'’”)\]]*$""")
 _MD_HEADING = re.compile(r"^(#{1,6})(?:\s+(.*?))?\s*#*\s*$")
@@ -54,163 +42,16 @@ _RIGHT_WORD = re.compile(r"[^\W\d_]*")
 
 
 @dataclass
-class _RawBlock:
+class RawBlock:
     start: int  # offsets of the block's text in the original file
     end: int
     kind: str  # paragraph, item or heading
     lines: int = 1
     level: int = 0  # a Markdown heading's level (1 for '#')
-    joined: list["_RawBlock"] | None = None  # the parts after it that a page break cut off
+    joined: list["RawBlock"] | None = None  # the parts after it that a page break cut off
 
     def parts(self) -> list[tuple[int, int]]:
         return [(self.start, self.end)] + [(b.start, b.end) for b in self.joined or []]
-
-
-@cache
-def settings() -> dict:
-    """Cleaning settings from config/ingest.toml."""
-    source = resources.files("argmine").joinpath("config/ingest.toml")
-    config = tomllib.loads(source.read_text(encoding="utf-8"))
-    config["boilerplate_sections"] = {s.lower() for s in config["boilerplate_sections"]}
-    config["table_caption"] = re.compile(config["table_caption"])
-    config["table_end"] = re.compile(config["table_end"])
-    return config
-
-
-def read_bytes(path: Path) -> bytes:
-    """The file's content; an empty or unreadable file is an InputError."""
-    problem = link_problem(path)
-    if problem:
-        raise InputError(f"{path}: {problem}")
-    try:
-        data = path.read_bytes()
-    except IsADirectoryError:
-        raise InputError(f"{path}: is a directory, not a document; name the files inside it or the folder itself") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot be read ({exc.strerror}); check the path and its permissions") from None
-    if not data.strip():
-        raise InputError(f"{path}: the file is empty; give a document with text in it")
-    return data
-
-
-def read_text(path: Path) -> str:
-    """Decode a text file: UTF-16 with its byte-order mark, else UTF-8, else Windows-1252, else
-    the encoding charset-normalizer detects. An English text that is not UTF-8 is nearly always
-    Windows-1252 or Latin-1 (which Windows-1252 extends); statistical detection goes wrong on the
-    few accented letters such a text has (it read "Zürich" as "Z³rich")."""
-    data = read_bytes(path)
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    if b"\x00" in data[:8192] or not _mostly_text(data[:8192]):
-        raise InputError(f"{path}: looks like a binary file, not text; convert it to .txt or .md first")
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            pass
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data).best()
-    if best is None:
-        raise InputError(f"{path}: the text encoding could not be detected; re-save the file as UTF-8")
-    return str(best)
-
-
-def link_problem(path: Path) -> str | None:
-    """Why a symbolic link cannot be read (broken, or a loop), as the rest of an error message;
-    None for anything else."""
-    if not path.is_symlink():
-        return None
-    try:
-        path.resolve(strict=True)
-    except FileNotFoundError:
-        return f"a broken symbolic link (to {os.readlink(path)}); fix the link or remove it"
-    except (OSError, RuntimeError):
-        return "a symbolic link loop (following it never reaches a file); fix the link or remove it"
-    return None
-
-
-def _mostly_text(sample: bytes) -> bool:
-    control = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
-    return control <= len(sample) * 0.01
-
-
-def ingest(path: str | Path, doc_id: str | None = None) -> Document:
-    """Read and clean the document at ``path`` (.txt, .md, .html, .htm, .pdf or .docx)."""
-    path = Path(path)
-    doc_id = doc_id or path.stem
-    extracted = _extract(path)
-    _check_size(path, extracted if isinstance(extracted, str) else extracted.text)
-    if isinstance(extracted, str):
-        document = parse(extracted, doc_id, str(path), markdown=path.suffix.lower() in MARKDOWN_SUFFIXES)
-    elif extracted.blocks is None:  # PDF: find the structure the way plain text's is found
-        document = parse(extracted.text, doc_id, str(path), page_starts=extracted.page_starts)
-    else:
-        raw = [_RawBlock(start, end, kind, level=level) for start, end, kind, level in extracted.blocks]
-        document = _document(extracted.text, raw, doc_id, str(path), structured=True, title=extracted.title)
-    if not document.blocks:
-        raise InputError(f"{path}: no body text found (only headings or whitespace); give a document with sentences")
-    document.warnings = _check_language(path, document)
-    return document
-
-
-def _check_size(path: Path, text: str) -> None:
-    limit = settings()["max_chars"]
-    if len(text) > limit:
-        raise InputError(
-            f"{path}: {len(text):,} characters of text, more than the {limit:,} argmine reads from one document; split it into smaller documents"
-        )
-
-
-def _check_language(path: Path, document: Document) -> list[str]:
-    """Refuse a body that is not English; return a warning for each paragraph of an English body
-    that is not (see [language] in config/ingest.toml)."""
-    config = settings()["language"]
-    share, words = _english_share(document.text)
-    if words >= config["min_words"] and share < config["min_common_share"]:
-        raise InputError(
-            f"{path}: does not look like English (only {share:.0%} of its words are common English words, against 34-48% in"
-            " English prose); argmine's classifiers read English only, so translate it into English first"
-        )
-    warnings = []
-    for block in document.blocks:
-        text = document.text[block.start : block.end]
-        share, words = _english_share(text)
-        if words >= config["min_paragraph_words"] and share < config["min_common_share"]:
-            start = " ".join(text.split()[:6])
-            warnings.append(
-                f"{path}: a paragraph does not look like English (\"{start} ...\", {words} words); argmine reads English only,"
-                " so the labels of its sentences are unreliable"
-            )
-    return warnings
-
-
-def _english_share(text: str) -> tuple[float, int]:
-    """The share of ``text``'s words that are common English words (spaCy's English stop words),
-    and the number of words."""
-    from spacy.lang.en.stop_words import STOP_WORDS
-
-    words = _WORD_TOKEN.findall(text.lower())
-    return sum(w in STOP_WORDS for w in words) / max(len(words), 1), len(words)
-
-
-def extract_text(path: str | Path) -> str:
-    """The text that ``Document.offsets`` of ``ingest(path)`` index: the decoded file for
-    .txt and .md, the extracted text (blocks separated by blank lines, PDF pages by form
-    feeds) for HTML, PDF and DOCX."""
-    extracted = _extract(Path(path))
-    return extracted if isinstance(extracted, str) else extracted.text
-
-
-def _extract(path: Path) -> "str | formats.Extracted":
-    suffix = path.suffix.lower()
-    if suffix in TEXT_SUFFIXES:
-        return read_text(path)
-    if suffix in formats.READERS:
-        return formats.READERS[suffix](path, read_bytes(path), settings())
-    raise InputError(
-        f"{path}: unsupported file type '{path.suffix or '(none)'}'; argmine reads " + ", ".join(sorted(SUFFIXES))
-    )
 
 
 def parse(
@@ -222,12 +63,12 @@ def parse(
     if _punctuated(text, raw):
         raw = _join_page_breaks(text, raw)
     raw = _mark_headings(text, raw)
-    return _document(text, raw, doc_id, path, markdown, page_starts=page_starts)
+    return assemble_document(text, raw, doc_id, path, markdown, page_starts=page_starts)
 
 
-def _document(
+def assemble_document(
     text: str,
-    raw: list[_RawBlock],
+    raw: list[RawBlock],
     doc_id: str,
     path: str,
     markdown: bool = False,
@@ -281,7 +122,7 @@ def _document(
     )
 
 
-def _raw_blocks(text: str, markdown: bool) -> list[_RawBlock]:
+def _raw_blocks(text: str, markdown: bool) -> list[RawBlock]:
     """Split into blocks at blank lines; Markdown headings and list items start blocks of their own."""
     comments = [m.span() for m in _MD_COMMENT.finditer(text)] if markdown else []
     lines = []
@@ -295,8 +136,8 @@ def _raw_blocks(text: str, markdown: bool) -> list[_RawBlock]:
     repeated = _running_lines(lines)
     caption, table_end = settings()["table_caption"], settings()["table_end"]
 
-    blocks: list[_RawBlock] = []
-    current: _RawBlock | None = None
+    blocks: list[RawBlock] = []
+    current: RawBlock | None = None
     in_table = False
     for start, end, stripped, page_break in lines:
         heading = _MD_HEADING.match(stripped) if markdown else None
@@ -312,23 +153,23 @@ def _raw_blocks(text: str, markdown: bool) -> list[_RawBlock]:
         if heading:
             if heading.group(2):
                 lead = text.index(heading.group(2), start)
-                blocks.append(_RawBlock(lead, lead + len(heading.group(2)), "heading", level=len(heading.group(1))))
+                blocks.append(RawBlock(lead, lead + len(heading.group(2)), "heading", level=len(heading.group(1))))
             current = None
         elif item:
-            current = _RawBlock(start + item.end(), end, "item")
+            current = RawBlock(start + item.end(), end, "item")
             blocks.append(current)
         elif current is not None:
             current.end = end
             current.lines += 1
         else:
-            current = _RawBlock(start, end, "paragraph")
+            current = RawBlock(start, end, "paragraph")
             blocks.append(current)
         if page_break:  # a page ends the block; _join_page_breaks re-joins a cut paragraph
             current = None
     return blocks
 
 
-def _mark_headings(text: str, blocks: list[_RawBlock]) -> list[_RawBlock]:
+def _mark_headings(text: str, blocks: list[RawBlock]) -> list[RawBlock]:
     """A short single line without final punctuation is a heading (Markdown converted from
     PDF often leaves headings unmarked)."""
     for block in blocks:
@@ -370,7 +211,7 @@ def _looks_like_heading(block: str, lines: int) -> bool:
     )
 
 
-def _punctuated(text: str, blocks: list[_RawBlock]) -> bool:
+def _punctuated(text: str, blocks: list[RawBlock]) -> bool:
     """Whether most paragraphs of body text (more than one line, or longer than a heading) end
     with final punctuation. Only then is a paragraph without it a sign of a page break; in notes
     or transcripts without punctuation every paragraph stays a paragraph."""
@@ -382,10 +223,10 @@ def _punctuated(text: str, blocks: list[_RawBlock]) -> bool:
     return sum(ends) * 2 >= len(ends)
 
 
-def _join_page_breaks(text: str, blocks: list[_RawBlock]) -> list[_RawBlock]:
+def _join_page_breaks(text: str, blocks: list[RawBlock]) -> list[RawBlock]:
     """Re-join a paragraph that a page break cut: the next block starts in lower case, or this one
     lacks final punctuation without looking like a heading."""
-    joined: list[_RawBlock] = []
+    joined: list[RawBlock] = []
     for block in blocks:
         prev = joined[-1] if joined else None
         if prev is not None and _continues(text, prev, block):
@@ -395,7 +236,7 @@ def _join_page_breaks(text: str, blocks: list[_RawBlock]) -> list[_RawBlock]:
     return joined
 
 
-def _continues(text: str, prev: _RawBlock, block: _RawBlock) -> bool:
+def _continues(text: str, prev: RawBlock, block: RawBlock) -> bool:
     head = text[block.start : block.end].lstrip()
     if not head or block.kind != "paragraph":
         return False
@@ -409,7 +250,7 @@ def _continues(text: str, prev: _RawBlock, block: _RawBlock) -> bool:
     return not (block.lines == 1 and _looks_like_heading(head, 1) and len(head.split()) < 4)
 
 
-def _front_matter(text: str, blocks: list[_RawBlock], structured: bool = False):
+def _front_matter(text: str, blocks: list[RawBlock], structured: bool = False):
     """Title: a level-1 heading among the first blocks (what precedes it is a cover page),
     else (unless ``structured``) the first block when it reads like a heading. Byline: short
     unpunctuated or '|' lines after it."""

@@ -1,0 +1,116 @@
+"""The classifier registry, in the manner of spaCy's registries.
+
+A classifier is added by one call in its own module::
+
+    @register("rules", help="the cue lexicon, no learning", trusted=(RuleClassifier,))
+    def rules(axis: str) -> BaseEstimator:
+        return RuleClassifier(axis=axis)
+
+The registration carries everything argmine derives from it: the factory (one estimator per
+axis of the label scheme), the one-line help of ``--classifier``, the line of the docs'
+classifier table, the types its model files may hold (trusted when a model is loaded) and the
+extra it needs. Every module of ``argmine.classifiers`` is imported on the first look-up, so a
+new module in that package registers itself; code outside it (a bench script, a plug-in)
+calls ``register`` before training.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from ..errors import ModelError
+
+__all__ = ["Classifier", "register", "registered", "get", "make_estimator", "per_axis", "trusted_types", "qualified_name"]
+
+# Types of scikit-learn that skops does not trust by default but argmine's own estimators hold.
+_SKLEARN_TRUSTED = ("sklearn.calibration._CalibratedClassifier", "sklearn.calibration._SigmoidCalibration")
+_NOT_CLASSIFIERS = {"registry", "features"}
+
+
+@dataclass(frozen=True)
+class Classifier:
+    """One registered classifier."""
+
+    name: str
+    factory: Callable[[str], Any]  # axis -> an unfitted scikit-learn estimator
+    help: str  # one line, for --classifier's help
+    doc: str  # one line or more, for the docs' classifier table
+    trusted: tuple[str, ...]  # qualified names of the types its fitted estimators may hold
+    extra: str | None = None  # the pip extra it needs, if any
+
+
+_REGISTRY: dict[str, Classifier] = {}
+_LOADED = False
+
+
+def qualified_name(kind: type | str) -> str:
+    """``module.QualName`` of a type, as skops records it."""
+    return kind if isinstance(kind, str) else f"{kind.__module__}.{kind.__qualname__}"
+
+
+def register(name: str, *, help: str, doc: str | None = None, trusted: tuple = (), extra: str | None = None):
+    """Decorator: register ``factory(axis) -> estimator`` as the classifier ``name``.
+
+    Registering a name again replaces the earlier registration (a bench variant of a classifier).
+    """
+
+    def decorator(factory: Callable[[str], Any]) -> Callable[[str], Any]:
+        _REGISTRY[name] = Classifier(name, factory, help, doc or help, tuple(qualified_name(t) for t in trusted), extra)
+        return factory
+
+    return decorator
+
+
+def _load() -> None:
+    """Import every classifier module of this package once, so that each registers itself."""
+    global _LOADED
+    if _LOADED:
+        return
+    _LOADED = True
+    package = importlib.import_module(__package__)
+    for module in pkgutil.iter_modules(package.__path__):
+        if module.name not in _NOT_CLASSIFIERS and not module.name.startswith("_"):
+            importlib.import_module(f"{__package__}.{module.name}")
+
+
+def registered() -> dict[str, Classifier]:
+    """Every registered classifier by name, in registration order."""
+    _load()
+    return dict(_REGISTRY)
+
+
+def get(name: str) -> Classifier:
+    classifiers = registered()
+    if name not in classifiers:
+        raise ModelError(f"unknown classifier '{name}'; choose one of {', '.join(classifiers)}")
+    return classifiers[name]
+
+
+def per_axis(spec: str) -> dict[str, str]:
+    """{axis: name} from "role=A/level=B"; {} for a plain name."""
+    if "=" not in spec:
+        return {}
+    pairs = [part.split("=", 1) for part in spec.split("/")]
+    if any(len(pair) != 2 or not pair[0].strip() or not pair[1].strip() for pair in pairs):
+        raise ModelError(f"classifier '{spec}': write one name, or AXIS=NAME pairs separated by '/'")
+    return {axis.strip(): name.strip() for axis, name in pairs}
+
+
+def make_estimator(spec: str, axis: str) -> Any:
+    """The unfitted estimator the classifier ``spec`` builds for ``axis``; the spec may name one
+    classifier per axis ("role=rules+words/level=words-lr"), otherwise one name serves every axis."""
+    name = per_axis(spec).get(axis) if "=" in spec else spec
+    if name is None:
+        raise ModelError(f"classifier '{spec}' names no classifier for the axis '{axis}'; add {axis}=NAME")
+    return get(name).factory(axis)
+
+
+def trusted_types() -> list[str]:
+    """The only types a model file may hold beyond those skops trusts by default (scikit-learn, numpy)."""
+    names = set(_SKLEARN_TRUSTED)
+    for classifier in registered().values():
+        names.update(classifier.trusted)
+    return sorted(names)

@@ -1,0 +1,170 @@
+"""A fitted model: one estimator per axis of the scheme, its metadata, its one decision rule,
+and the model files that hold it (skops, loading only the types the classifier registry trusts)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .classifiers import features, make_estimator, trusted_types
+from .config import bundled_text
+from .errors import ModelError
+from .files import atomic
+from .scheme import Scheme, load_scheme
+
+__all__ = [
+    "MODEL_FORMAT", "MODEL_FORMAT_VERSION", "Model", "bundled_models", "fit_model", "load_model", "model_digest", "model_path", "save_model",
+]
+
+MODEL_FORMAT = "argmine-model"
+MODEL_FORMAT_VERSION = 2  # 2: classifiers moved to argmine.classifiers (type names in the files)
+
+
+@dataclass
+class Model:
+    """One fitted estimator per axis of the scheme, with the metadata saved beside them."""
+
+    estimators: dict[str, BaseEstimator]
+    metadata: dict = field(default_factory=dict)
+
+    def decide(self, rows) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]]:
+        """The one decision rule: per axis the most probable label and its probability as confidence.
+
+        Returns ``{axis: (labels, confidences, probabilities, classes)}``. ``run``, ``evaluate``,
+        cross-validation, ``compare``, ``suggest`` and ``explain`` all label through this method.
+        """
+        X = features(rows)
+        decided = {}
+        for axis, estimator in self.estimators.items():
+            classes = [str(c) for c in estimator.classes_]
+            proba = estimator.predict_proba(X) if len(X) else np.zeros((0, len(classes)))
+            best = proba.argmax(axis=1)
+            decided[axis] = (np.asarray(classes, dtype=object)[best], proba[np.arange(len(X)), best], proba, classes)
+        return decided
+
+    def predict(self, rows) -> pd.DataFrame:
+        """Per axis: the label and its confidence (``<axis>``, ``<axis>_confidence``) and all
+        probabilities (``<axis>_proba``), by ``decide``."""
+        X = features(rows)
+        out = pd.DataFrame(index=X.index)
+        for axis, (labels, confidences, proba, classes) in self.decide(X).items():
+            out[axis] = pd.Series(labels, index=X.index, dtype=object if len(X) else str)
+            out[f"{axis}_confidence"] = pd.Series(confidences, index=X.index, dtype=float)
+            out[f"{axis}_proba"] = pd.Series([dict(zip(classes, map(float, p))) for p in proba], index=X.index, dtype=object)
+        return out
+
+    def label(self, sentences) -> None:
+        """Set ``labels`` and ``confidences`` on Sentence records in place, by ``decide``."""
+        if not sentences:
+            return
+        for axis, (labels, confidences, _, _) in self.decide(sentences).items():
+            for sentence, label, confidence in zip(sentences, labels.tolist(), confidences.tolist()):
+                sentence.labels[axis] = label
+                sentence.confidences[axis] = float(confidence)
+
+
+def fit_model(gold: pd.DataFrame, classifier: str, scheme: Scheme | None = None) -> Model:
+    """Fit ``classifier`` on every axis of the gold rows that are not excluded."""
+    scheme = scheme or load_scheme()
+    rows = gold[~gold["exclude"]]
+    estimators = {}
+    for axis in scheme.axis_names:
+        estimators[axis] = make_estimator(classifier, axis).fit(features(rows), rows[axis].to_numpy())
+    return Model(estimators, {"classifier": classifier, "scheme": scheme.as_dict()})
+
+
+def save_model(model: Model, path: str | Path) -> Path:
+    import skops.io as sio
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic(path) as tmp:
+        sio.dump({"metadata": json.dumps(model.metadata, sort_keys=True), "estimators": model.estimators}, tmp)
+    return path
+
+
+def bundled_models() -> dict[str, Path]:
+    folder = resources.files("argmine").joinpath("models")
+    return {Path(str(p)).stem: Path(str(p)) for p in folder.iterdir() if str(p).endswith(".skops")}
+
+
+def model_path(name_or_path: str | Path) -> Path | None:
+    """The file a model name or path refers to; None for ``rules`` (built, not read)."""
+    path = Path(name_or_path)
+    if path.exists():
+        return path
+    bundled = bundled_models()
+    if str(name_or_path) in bundled:
+        return bundled[str(name_or_path)]
+    if str(name_or_path) == "rules":
+        return None
+    names = ", ".join(sorted([*bundled, "rules"]))
+    raise ModelError(f"{name_or_path}: no such model file or bundled model; give a .skops path or one of: {names}")
+
+
+def model_digest(name_or_path: str | Path = "default") -> str:
+    """SHA-256 identifying a model: of its file, or for ``rules`` of the label scheme file its cues come from."""
+    path = model_path(name_or_path)
+    if path is None:
+        data = b"rules\0" + bundled_text("labels.toml").encode("utf-8")
+    else:
+        data = path.read_bytes()
+    return hashlib.sha256(data).hexdigest()
+
+
+def load_model(name_or_path: str | Path = "default", scheme: Scheme | None = None) -> Model:
+    """A model by bundled name ("default"), by file path, or an untrained classifier name ("rules")."""
+    scheme = scheme or load_scheme()
+    path = model_path(name_or_path)
+    if path is None:  # rules: needs no training
+        estimators = {axis: make_estimator("rules", axis).fit(None) for axis in scheme.axis_names}
+        return Model(estimators, {"classifier": "rules", "scheme": scheme.as_dict()})
+    return _read(path, scheme)
+
+
+def _read(path: Path, scheme: Scheme) -> Model:
+    import zipfile
+
+    import skops.io as sio
+
+    try:
+        untrusted = sio.get_untrusted_types(file=path)
+        refused = sorted(set(untrusted) - set(trusted_types()))
+        if refused:
+            raise ModelError(f"{path}: refused: the file holds types argmine does not trust ({', '.join(refused)}); use a model trained by argmine")
+        data = sio.load(path, trusted=sorted(set(untrusted)))
+    except ModelError:
+        raise
+    except (zipfile.BadZipFile, EOFError, KeyError, ValueError, OSError, TypeError) as exc:
+        raise ModelError(f"{path}: not a readable argmine model file ({type(exc).__name__}); retrain it with `argmine train`") from None
+    try:
+        metadata = json.loads(data["metadata"])
+        estimators = data["estimators"]
+    except (TypeError, KeyError, ValueError):
+        raise ModelError(f"{path}: not an argmine model file (no metadata); retrain it with `argmine train`") from None
+    if not isinstance(metadata, dict) or "scheme" not in metadata:
+        raise ModelError(f"{path}: not an argmine model file (no label scheme in its metadata); retrain it with `argmine train`")
+    if metadata["scheme"] != scheme.as_dict():
+        raise ModelError(
+            f"{path}: trained with another label scheme ({_describe(metadata['scheme'])}) than the current one"
+            f" ({_describe(scheme.as_dict())}); retrain it with the current config/labels.toml"
+        )
+    for axis in scheme.axis_names:
+        if not isinstance(estimators, dict) or not hasattr(estimators.get(axis), "predict_proba"):
+            raise ModelError(f"{path}: not an argmine model file (no classifier for the axis '{axis}'); retrain it with `argmine train`")
+    return Model(estimators, metadata)
+
+
+def _describe(scheme: object) -> str:
+    """'role: a, b; level: c, d' for a scheme as a model file records it (Scheme.as_dict)."""
+    if not isinstance(scheme, dict):
+        return repr(scheme)
+    return "; ".join(
+        f"{axis}: {', '.join(map(str, labels)) if isinstance(labels, list) else repr(labels)}" for axis, labels in scheme.items()
+    )

@@ -1,0 +1,1 @@
+"""What a reader sees: summaries as Markdown (``markdown``) and a document's labels as an HTML page (``html``)."""
