@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test train bench distill clean
+.PHONY: install run test test-fast check docs train bench distill clean
 
 $(BIN)/python:
 	$(shell command -v $(PYTHON) >/dev/null 2>&1 && echo $(PYTHON) || echo python3) -m venv $(VENV)
@@ -21,6 +21,21 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# The tests not marked slow: under a minute, for the edit-test loop.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow"
+
+# Lint, format and type checks (configured in pyproject.toml); CI runs them before the tests.
+check: $(STAMP)
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
+	$(BIN)/mypy
+	$(BIN)/python scripts/reference.py --check
+
+# Regenerate docs/cli.md and docs/classifiers.md from the code.
+docs: $(STAMP)
+	$(BIN)/python scripts/reference.py
 
 train: $(STAMP)
 	$(BIN)/argmine train --gold corpus/gold --classifier rules --out models/default.skops

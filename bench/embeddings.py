@@ -35,10 +35,9 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 from argmine.classifiers import embedding as embed
-from argmine.classifiers import registered
+from argmine.classifiers import register
 from argmine.classifiers.linear import CalibratedLogisticRegression
 from argmine.classifiers.rules import RuleScores
-CLASSIFIERS = registered()
 from argmine.evaluation import cross_validate
 from argmine.gold import load_gold
 
@@ -132,12 +131,9 @@ def add_static(folder: Path) -> str:
 
 
 def run(gold, name: str, factory) -> dict:
-    CLASSIFIERS[name] = factory
+    register(name, help=f"bench variant {name}")(factory)
     started = time.perf_counter()
-    try:
-        report = cross_validate(gold, name, "documents")
-    finally:
-        del CLASSIFIERS[name]
+    report = cross_validate(gold, name, "documents")
     row = {axis: {"macro_f1": r["macro_f1"], "macro_f1_ci": r["macro_f1_ci"], "accuracy": r["accuracy"]} for axis, r in report["axes"].items()}
     print(f"{name:<70} role {row['role']['macro_f1']:.3f} {row['role']['macro_f1_ci']}  "
           f"level {row['level']['macro_f1']:.3f} {row['level']['macro_f1_ci']}  ({time.perf_counter() - started:.0f} s)", flush=True)

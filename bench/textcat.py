@@ -26,8 +26,7 @@ import spacy
 
 import numpy as np
 
-from argmine.classifiers import features, registered
-CLASSIFIERS = registered()
+from argmine.classifiers import features, register
 from argmine.evaluation import cross_validate
 from argmine.gold import load_gold
 from argmine.classifiers.textcat import ARCHITECTURES, SpacyTextcat
@@ -85,7 +84,7 @@ def main(names: list[str]) -> None:
     previous = json.loads(OUT.read_text()) if OUT.exists() else {}
     results = previous.get("results", {})
     for name in names or list(VARIANTS):
-        CLASSIFIERS[name] = partial(lambda axis, settings: Variant(axis=axis, **settings), settings=VARIANTS[name])
+        register(name, help=f"spacy-textcat variant {name}")(partial(lambda axis, settings: Variant(axis=axis, **settings), settings=VARIANTS[name]))
         started, cpu = time.perf_counter(), time.process_time()
         report = cross_validate(gold, name, "documents")
         row = {

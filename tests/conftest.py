@@ -17,7 +17,7 @@ needs_embed = pytest.mark.skipif(not HAS_EMBED and not os.environ.get("CI"), rea
 
 def classifier_params(names):
     """pytest parameters for classifier names; the embed-* ones need the extra `embed`."""
-    return [pytest.param(n, marks=[needs_embed] if n.startswith("embed") else []) for n in names]
+    return [pytest.param(n, marks=[needs_embed, pytest.mark.slow] if n.startswith("embed") else []) for n in names]
 
 
 @pytest.fixture

@@ -46,6 +46,7 @@ def features_of(texts):
     return pd.DataFrame({"text": texts, "section": "", "position": 0.5})
 
 
+@pytest.mark.slow
 def test_tfidf_lr_learns_the_gold(gold):
     model = fit_model(gold, "tfidf-lr")
     predicted = model.predict(gold)
@@ -53,6 +54,7 @@ def test_tfidf_lr_learns_the_gold(gold):
     assert predicted["role_confidence"].between(0, 1).all()
 
 
+@pytest.mark.slow
 def test_save_and_load_roundtrip(tmp_path, gold):
     model = fit_model(gold, "tfidf-lr")
     path = save_model(model, tmp_path / "m.skops")

@@ -1,5 +1,6 @@
 """The README's main command on the reference paper, every output checked against its published schema."""
 
+import pytest
 import json
 import subprocess
 import sys
@@ -7,6 +8,8 @@ import sys
 import jsonschema
 
 from conftest import REFERENCE, ROOT
+
+pytestmark = pytest.mark.slow  # runs the README's main command in a subprocess
 
 SCHEMAS = ROOT / "docs" / "schemas"
 

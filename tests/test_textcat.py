@@ -139,6 +139,7 @@ def test_spacy_train_runs_the_shipped_config(tmp_path, gold):
     assert set(nlp("Japan should act.").cats) == {cat_key("level", label) for label in load_scheme().axis("level").names}
 
 
+@pytest.mark.slow
 def test_choosing_it_does_not_import_spacy():
     """spaCy's training code loads on fit and predict, not when the classifier is named (CLI start-up)."""
     import subprocess

@@ -23,9 +23,40 @@ class Group(click.Group):
             raise _fail(exc) from None
 
 
+class Folds(click.ParamType):
+    """--cv: a number of folds (at least 2), or 'documents' for leave-one-document-out."""
+
+    name = "FOLDS"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, int) or value == "documents":
+            return value
+        if str(value).isdigit() and int(value) >= 2:
+            return int(value)
+        self.fail(f"must be a number of folds (2 or more) or 'documents', got '{value}'", param, ctx)
+
+
+class ClassifierOption(click.Option):
+    """--classifier, whose help lists the registered classifiers: built when help is shown, so that
+    `argmine --help` imports no classifier."""
+
+    def get_help_record(self, ctx):
+        from .classifiers import registered
+
+        names = "; ".join(f"{c.name} ({c.help}{', extra ' + repr(c.extra) if c.extra else ''})" for c in registered().values())
+        base = self.__dict__.setdefault("base_help", self.help)
+        self.help = f"{base} One of: {names}; or one per axis, e.g. role=rules+words/level=words-lr."
+        return super().get_help_record(ctx)
+
+
+FOLDS = Folds()
+
+
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="argmine")
-def main():
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), metavar="FILE",
+              help="A TOML file overriding argmine's settings ([ingest], [run]) for every stage; also ARGMINE_CONFIG.")
+def main(config_file):
     """Argument mining for policy texts.
 
     Finds the benefits, challenges and recommendations in a document, at the grand
@@ -35,6 +66,12 @@ def main():
     Example:
       argmine run corpus/raw --out out
     """
+    if config_file:
+        import os
+
+        from .config import ENV
+
+        os.environ[ENV] = os.path.abspath(config_file)  # inherited by worker processes
 
 
 @main.command()
@@ -152,8 +189,8 @@ class _ProgressBar:
 @click.option("--gold", required=True, help="A gold .jsonl file or a folder of them.")
 @click.option("--pred", "pred_dir", help="An `argmine run` output folder to score.")
 @click.option("--model", help="A model (name or path) to run on the gold sentences.")
-@click.option("--classifier", help="A classifier to cross-validate on the gold (with --cv).")
-@click.option("--cv", "folds", default="documents", show_default=True, help="Number of folds, or 'documents' for leave-one-document-out.")
+@click.option("--classifier", cls=ClassifierOption, help="A classifier to cross-validate on the gold (with --cv).")
+@click.option("--cv", "folds", default="documents", show_default=True, type=FOLDS, help="Number of folds, or 'documents' for leave-one-document-out.")
 @click.option("--documents", type=click.Path(file_okay=False), help="Folder of the raw documents (default: raw/ beside the gold folder).")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), help="Also write the report as JSON.")
 @click.option("--plots", "plot_dir", type=click.Path(file_okay=False), help="Also draw confusion matrices and reliability diagrams (PNG) in this folder.")
@@ -178,8 +215,6 @@ def evaluate(gold, pred_dir, model, classifier, folds, documents, json_path, plo
     chosen = [o for o in (pred_dir, model, classifier) if o]
     if len(chosen) != 1:
         raise click.UsageError("give exactly one of --pred DIR, --model M or --classifier NAME")
-    if folds != "documents" and not folds.isdigit():
-        raise click.UsageError(f"--cv must be a number of folds or 'documents', got '{folds}'")
     loaded = load_model(model) if model else None  # a bad model is refused before the gold is read
     data = load_gold(gold, documents)
     if pred_dir:
@@ -187,7 +222,7 @@ def evaluate(gold, pred_dir, model, classifier, folds, documents, json_path, plo
     elif loaded is not None:
         report = ev.evaluate_model(data, loaded)
     else:
-        report = ev.cross_validate(data, classifier, folds if folds == "documents" else int(folds))
+        report = ev.cross_validate(data, classifier, folds)
     report["segmentation"] = ev.segmentation_scores(data, documents, gold)
     click.echo(ev.format_table(report), nl=False)
     if json_path:
@@ -200,7 +235,7 @@ def evaluate(gold, pred_dir, model, classifier, folds, documents, json_path, plo
 @main.command()
 @click.option("--gold", required=True, help="A gold .jsonl file or a folder of them.")
 @click.option("--classifiers", default="rules,tfidf-lr", show_default=True, help="Comma-separated classifier names.")
-@click.option("--cv", "folds", default="documents", show_default=True, help="Number of folds, or 'documents' for leave-one-document-out.")
+@click.option("--cv", "folds", default="documents", show_default=True, type=FOLDS, help="Number of folds, or 'documents' for leave-one-document-out.")
 @click.option("--documents", type=click.Path(file_okay=False), help="Folder of the raw documents (default: raw/ beside the gold folder).")
 @click.option("--out", "out_prefix", default="comparison", show_default=True, help="Write OUT.md and OUT.json.")
 def compare(gold, classifiers, folds, documents, out_prefix):
@@ -219,9 +254,7 @@ def compare(gold, classifiers, folds, documents, out_prefix):
     names = [c.strip() for c in classifiers.split(",") if c.strip()]
     if not names:
         raise click.UsageError("--classifiers needs at least one classifier name")
-    if folds != "documents" and not folds.isdigit():
-        raise click.UsageError(f"--cv must be a number of folds or 'documents', got '{folds}'")
-    result = ev.compare(load_gold(gold, documents), names, folds if folds == "documents" else int(folds))
+    result = ev.compare(load_gold(gold, documents), names, folds)
     click.echo(ev.compare_markdown(result), nl=False)
     written = ev.write_comparison(result, out_prefix)
     click.echo("wrote " + " and ".join(map(str, written)), err=True)
@@ -333,10 +366,9 @@ def agreement(a, b, documents, json_path):
 
 @main.command()
 @click.option("--gold", required=True, help="A gold .jsonl file or a folder of them.")
-@click.option("--classifier", default="tfidf-lr", show_default=True,
-              help="A classifier: rules, tfidf-lr, cues-lr, words-lr, rules+words, spacy-textcat, static-lr, static-rules-lr, embed-lr or embed-rules-lr (embed-*: extra 'embed'); or one per axis, e.g. role=rules+words/level=words-lr.")
+@click.option("--classifier", cls=ClassifierOption, default="tfidf-lr", show_default=True, help="The classifier to train.")
 @click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False), help="Model file to write (.skops).")
-@click.option("--cv", "folds", default="documents", show_default=True, help="Cross-validation recorded in the model: folds or 'documents'.")
+@click.option("--cv", "folds", default="documents", show_default=True, type=FOLDS, help="Cross-validation recorded in the model: folds or 'documents'.")
 @click.option("--documents", type=click.Path(file_okay=False), help="Folder of the raw documents (default: raw/ beside the gold folder).")
 def train(gold, classifier, out_path, folds, documents):
     """Train a classifier on the gold and save it with its metadata.
@@ -348,9 +380,7 @@ def train(gold, classifier, out_path, folds, documents):
     from .model import save_model
     from .training import train as train_model
 
-    if folds != "documents" and not folds.isdigit():
-        raise click.UsageError(f"--cv must be a number of folds or 'documents', got '{folds}'")
-    model = train_model(gold, classifier, documents, folds if folds == "documents" else int(folds))
+    model = train_model(gold, classifier, documents, folds)
     save_model(model, out_path)
     cv = model.metadata["cross_validation"]
     scores = ", ".join(f"{k} {v:.3f}" for k, v in cv.items() if k.endswith("macro_f1"))

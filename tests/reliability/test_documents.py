@@ -233,6 +233,7 @@ def _task(path: Path, out: Path, time_limit: float) -> Task:
     return Task(str(path), str(path), path.stem, str(out), "default", model_digest("default"), time_limit=time_limit)
 
 
+@pytest.mark.slow
 def test_hanging_pdf_stops_at_the_time_limit(tmp_path):
     path = tmp_path / "bomb.pdf"
     path.write_bytes(hanging_pdf(10_000_000))  # about 5 minutes of pdfminer on this machine
@@ -248,6 +249,7 @@ def test_hanging_pdf_stops_at_the_time_limit(tmp_path):
     assert list((tmp_path / "out").iterdir()) == []
 
 
+@pytest.mark.slow
 def test_time_limit_in_a_worker_thread(tmp_path):
     """Dask runs documents in worker threads, where no signal arrives: the limit still holds."""
     from concurrent.futures import ThreadPoolExecutor
@@ -324,6 +326,7 @@ def test_broken_link_named_on_the_command_line(tmp_path):
     assert result.output.splitlines()[-1] == f"Error: {tmp_path / 'gone.txt'}: {FAILING['broken symlink'][1]}"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_batch_of_bad_documents_loses_no_good_one(tmp_path, jobs):
     """Every bad document of the issue in one folder with two good ones: one line per failure,

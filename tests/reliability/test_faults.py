@@ -34,6 +34,8 @@ from argmine.cli import main
 from argmine.files import is_temp
 from conftest import ROOT
 
+pytestmark = pytest.mark.slow  # runs killed and interrupted midway, in subprocesses
+
 COPIES = 3  # of each of the 12 bundled documents: 36 documents, a few seconds of work
 DEADLINE = 60  # seconds for anything to happen; the tests never wait that long when argmine works
 PROMPT = 10  # seconds within which a stopped run must have exited (it takes well under one)

@@ -8,6 +8,7 @@ properties that must hold for any input, on arbitrary Unicode text, with
 
 from __future__ import annotations
 
+import pytest
 import contextlib
 import os
 import re
@@ -18,6 +19,8 @@ from hypothesis import strategies as st
 from argmine.ingest import clean as ingest_module
 from argmine.ingest import parse
 from argmine.segment import load_segmenter, segment
+
+pytestmark = pytest.mark.slow  # hypothesis generates and cleans hundreds of documents
 
 # Under CI the examples are drawn from a fixed seed, so a run can be repeated exactly; elsewhere
 # every run explores new ones (and hypothesis keeps failures in .hypothesis/ to retry first).
