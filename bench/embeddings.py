@@ -28,7 +28,6 @@ from pathlib import Path
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.compose import ColumnTransformer
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.pipeline import Pipeline
@@ -101,7 +100,9 @@ def variants(encoder: str, prior: str) -> dict:
         "text+rules+heading embedding": lambda axis: pipe(union(emb(heading=True), rules(axis))),
         "text+rules+position": lambda axis: pipe(union(emb(), rules(axis), position)),
         "text+rules+context (appended)": lambda axis: pipe(union(emb(context=True), rules(axis))),
-        "text+rules+context (averaged in)": lambda axis: pipe(union(("embedding", AveragedContext(model=encoder, context=True), COLUMNS), rules(axis))),
+        "text+rules+context (averaged in)": lambda axis: pipe(
+            union(("embedding", AveragedContext(model=encoder, context=True), COLUMNS), rules(axis))
+        ),
         "text+rules+context+heading one-hot": lambda axis: pipe(union(emb(context=True), rules(axis), head_onehot)),
     }
 
@@ -126,7 +127,9 @@ def add_static(folder: Path) -> str:
 
     model = StaticModel.from_pretrained(folder, normalize=True)
     name = f"static:{folder.name}"
-    embed._ENCODERS[name] = embed.Encoder(name, lambda texts, bs: model.encode(texts, use_multiprocessing=False), int(model.dim))
+    embed._ENCODERS[name] = embed.Encoder(
+        name, lambda texts, bs: model.encode(texts, use_multiprocessing=False), int(model.dim)
+    )
     return name
 
 
@@ -134,9 +137,15 @@ def run(gold, name: str, factory) -> dict:
     register(name, help=f"bench variant {name}")(factory)
     started = time.perf_counter()
     report = cross_validate(gold, name, "documents")
-    row = {axis: {"macro_f1": r["macro_f1"], "macro_f1_ci": r["macro_f1_ci"], "accuracy": r["accuracy"]} for axis, r in report["axes"].items()}
-    print(f"{name:<70} role {row['role']['macro_f1']:.3f} {row['role']['macro_f1_ci']}  "
-          f"level {row['level']['macro_f1']:.3f} {row['level']['macro_f1_ci']}  ({time.perf_counter() - started:.0f} s)", flush=True)
+    row = {
+        axis: {"macro_f1": r["macro_f1"], "macro_f1_ci": r["macro_f1_ci"], "accuracy": r["accuracy"]}
+        for axis, r in report["axes"].items()
+    }
+    print(
+        f"{name:<70} role {row['role']['macro_f1']:.3f} {row['role']['macro_f1_ci']}  "
+        f"level {row['level']['macro_f1']:.3f} {row['level']['macro_f1_ci']}  ({time.perf_counter() - started:.0f} s)",
+        flush=True,
+    )
     return row
 
 
@@ -163,7 +172,9 @@ def main() -> None:
                     name = f"{encoder} | {variant} | prior {prior}"
                     results["results"][name] = run(gold, name, factory)
                     args.out.write_text(json.dumps(results, indent=2) + "\n")  # keep what is done
-    results.update({"date": time.strftime("%Y-%m-%d"), "folds": "leave-one-document-out", "python": platform.python_version()})
+    results.update(
+        {"date": time.strftime("%Y-%m-%d"), "folds": "leave-one-document-out", "python": platform.python_version()}
+    )
     args.out.write_text(json.dumps(results, indent=2) + "\n")
 
 

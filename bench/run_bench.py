@@ -161,7 +161,10 @@ def main() -> dict:
         "argmine_processing_sentences_per_second": steady,
         "ratio_processing": steady / sentencizer["processing_sentences_per_second"],
         "peak_rss": {**{k: v["peak_rss_mib"] for k, v in memory.items()}, "growth_10x_to_100x": growth},
-        "memory_runs": {k: {"documents": v["documents"], "sentences": v["sentences"], "seconds": v["seconds"]} for k, v in memory.items()},
+        "memory_runs": {
+            k: {"documents": v["documents"], "sentences": v["sentences"], "seconds": v["seconds"]}
+            for k, v in memory.items()
+        },
         "help_seconds": {"median": statistics.median(helps), "runs": helps},
         "targets": {
             "throughput_ratio_at_least_0.5": ratio >= TARGETS["throughput_ratio_min"],
@@ -179,16 +182,23 @@ def report(r: dict) -> str:
     lines = [
         f"{r['date']}, {r['machine']['cpu_count']} CPUs, Python {r['machine']['python']}, {r['machine']['platform']}"
         f" (load average {r['machine']['load_average_before'][0]})",
-        f"corpus: {r['corpus']['copies_of_corpus_raw']} x corpus/raw = {r['corpus']['documents']} documents, {r['corpus']['sentences']} sentences",
+        f"corpus: {r['corpus']['copies_of_corpus_raw']} x corpus/raw = "
+        f"{r['corpus']['documents']} documents, {r['corpus']['sentences']} sentences",
         f"argmine run, 1 process:   {e['sentences_per_second']:.0f} sentences/s end to end ({e['seconds']:.1f} s)",
-        f"sentencizer alone:        {s['sentences_per_second']:.0f} sentences/s end to end, {s['processing_sentences_per_second']:.0f} processing only",
-        f"ratio end to end:         {r['ratio_end_to_end']:.2f} (target >= 0.5: {'met' if r['targets']['throughput_ratio_at_least_0.5'] else 'NOT met'});"
+        f"sentencizer alone:        {s['sentences_per_second']:.0f} sentences/s "
+        f"end to end, {s['processing_sentences_per_second']:.0f} processing only",
+        f"ratio end to end:         {r['ratio_end_to_end']:.2f} (target >= 0.5: "
+        f"{'met' if r['targets']['throughput_ratio_at_least_0.5'] else 'NOT met'});"
         f" in CPU time {r['ratio_end_to_end_cpu']:.2f}",
-        f"ratio processing only:    {r['ratio_processing']:.2f} (argmine {r['argmine_processing_sentences_per_second']:.0f} sentences/s without start-up)",
-        f"argmine run --jobs 2:     {r['jobs_2']['sentences_per_second']:.0f} sentences/s (x{r['jobs_2']['speed_up']:.2f})",
-        f"peak RSS 10x / 100x:      {r['peak_rss']['10x']:.0f} / {r['peak_rss']['100x']:.0f} MiB, growth {100 * r['peak_rss']['growth_10x_to_100x']:.1f}%"
+        f"ratio processing only:    {r['ratio_processing']:.2f} (argmine "
+        f"{r['argmine_processing_sentences_per_second']:.0f} sentences/s without start-up)",
+        f"argmine run --jobs 2:     {r['jobs_2']['sentences_per_second']:.0f} "
+        f"sentences/s (x{r['jobs_2']['speed_up']:.2f})",
+        f"peak RSS 10x / 100x:      {r['peak_rss']['10x']:.0f} / {r['peak_rss']['100x']:.0f} "
+        f"MiB, growth {100 * r['peak_rss']['growth_10x_to_100x']:.1f}%"
         f" (target < 10%: {'met' if r['targets']['rss_growth_under_10_percent'] else 'NOT met'})",
-        f"argmine --help:           {r['help_seconds']['median']:.3f} s median (target < 0.5 s: {'met' if r['targets']['help_under_0.5_s'] else 'NOT met'})",
+        f"argmine --help:           {r['help_seconds']['median']:.3f} s median "
+        f"(target < 0.5 s: {'met' if r['targets']['help_under_0.5_s'] else 'NOT met'})",
     ]
     return "\n".join(lines)
 

@@ -150,29 +150,42 @@ def main():
         gold_score = prf(truth, inner_starts(texts, run(texts)))
         hard_found = inner_starts(hard_texts, run(hard_texts))
         best = min(_timed(run, bench_texts) for _ in range(RUNS))
-        results[name] = {"gold": gold_score, "hard": prf(hard_truth, hard_found),
-                         "hard_items_wrong": [hard_texts[i] for i in sorted({i for i, _ in hard_truth ^ hard_found})],
-                         "seconds": round(best, 3), "sentences_per_second": round(n_sentences / best)}
+        results[name] = {
+            "gold": gold_score,
+            "hard": prf(hard_truth, hard_found),
+            "hard_items_wrong": [hard_texts[i] for i in sorted({i for i, _ in hard_truth ^ hard_found})],
+            "seconds": round(best, 3),
+            "sentences_per_second": round(n_sentences / best),
+        }
         if name == "(b) argmine":
             assert gold_score == reference, (gold_score, reference)
     base = results["(a) sentencizer"]["sentences_per_second"]
     for r in results.values():
         r["speed_ratio_to_a"] = round(r["sentences_per_second"] / base, 3)
 
-    print(f"gold: {len(gold)} sentences, {len(truth)} boundaries inside {len(texts)} blocks; "
-          f"hard set: {len(HARD)} blocks, {len(hard_truth)} boundaries")
+    print(
+        f"gold: {len(gold)} sentences, {len(truth)} boundaries inside {len(texts)} blocks; "
+        f"hard set: {len(HARD)} blocks, {len(hard_truth)} boundaries"
+    )
     print(f"speed: {len(bench_texts)} blocks, {n_sentences} gold sentences, best of {RUNS}")
     print(f"{'candidate':<18}{'gold P':>8}{'R':>7}{'F1':>7}{'hard P':>8}{'R':>7}{'F1':>7}{'sent/s':>10}{'vs (a)':>8}")
     for name, r in results.items():
         g, h = r["gold"], r["hard"]
-        print(f"{name:<18}{g['precision']:>8.3f}{g['recall']:>7.3f}{g['f1']:>7.3f}"
-              f"{h['precision']:>8.3f}{h['recall']:>7.3f}{h['f1']:>7.3f}"
-              f"{r['sentences_per_second']:>10,}{r['speed_ratio_to_a']:>8.2f}")
+        print(
+            f"{name:<18}{g['precision']:>8.3f}{g['recall']:>7.3f}{g['f1']:>7.3f}"
+            f"{h['precision']:>8.3f}{h['recall']:>7.3f}{h['f1']:>7.3f}"
+            f"{r['sentences_per_second']:>10,}{r['speed_ratio_to_a']:>8.2f}"
+        )
 
     out = {
         "date": time.strftime("%Y-%m-%d"),
-        "machine": {"nproc": _nproc(), "cpu": _cpu_model(), "python": platform.python_version(),
-                    "spacy": spacy.__version__, "pysbd": _version("pysbd")},
+        "machine": {
+            "nproc": _nproc(),
+            "cpu": _cpu_model(),
+            "python": platform.python_version(),
+            "spacy": spacy.__version__,
+            "pysbd": _version("pysbd"),
+        },
         "gold": {"sentences": len(gold), "inner_boundaries": len(truth), "blocks": len(texts)},
         "hard_set": {"blocks": len(HARD), "inner_boundaries": len(hard_truth)},
         "speed": {"blocks": len(bench_texts), "sentences": n_sentences, "runs": RUNS},

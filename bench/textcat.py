@@ -22,14 +22,13 @@ import time
 from functools import partial
 from pathlib import Path
 
+import numpy as np
 import spacy
 
-import numpy as np
-
 from argmine.classifiers import features, register
+from argmine.classifiers.textcat import ARCHITECTURES, SpacyTextcat
 from argmine.evaluation import cross_validate
 from argmine.gold import load_gold
-from argmine.classifiers.textcat import ARCHITECTURES, SpacyTextcat
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "textcat.json"
@@ -58,8 +57,19 @@ class Variant(SpacyTextcat):
     """SpacyTextcat with two tweaks tried here only: lower-cased input (the bag of words reads
     the exact word form) and labels balanced by repeating rows of the rarer labels."""
 
-    def __init__(self, axis="role", architecture="cnn", section=False, max_steps=None, patience=None, dev_fraction=0.2,
-                 seed=0, scheme_path=None, lowercase=False, balance=False):
+    def __init__(
+        self,
+        axis="role",
+        architecture="cnn",
+        section=False,
+        max_steps=None,
+        patience=None,
+        dev_fraction=0.2,
+        seed=0,
+        scheme_path=None,
+        lowercase=False,
+        balance=False,
+    ):
         super().__init__(axis, architecture, section, max_steps, patience, dev_fraction, seed, scheme_path)
         self.lowercase = lowercase
         self.balance = balance
@@ -84,14 +94,18 @@ def main(names: list[str]) -> None:
     previous = json.loads(OUT.read_text()) if OUT.exists() else {}
     results = previous.get("results", {})
     for name in names or list(VARIANTS):
-        register(name, help=f"spacy-textcat variant {name}")(partial(lambda axis, settings: Variant(axis=axis, **settings), settings=VARIANTS[name]))
+        register(name, help=f"spacy-textcat variant {name}")(
+            partial(lambda axis, settings: Variant(axis=axis, **settings), settings=VARIANTS[name])
+        )
         started, cpu = time.perf_counter(), time.process_time()
         report = cross_validate(gold, name, "documents")
         row = {
             "settings": VARIANTS[name],
             "folds": report["folds"],
             "seconds": round(time.perf_counter() - started, 1),
-            "cpu_seconds": round(time.process_time() - cpu, 1),  # the machine may be shared: CPU time is the fairer figure
+            "cpu_seconds": round(
+                time.process_time() - cpu, 1
+            ),  # the machine may be shared: CPU time is the fairer figure
             **report["timing"],
         }
         for axis, result in report["axes"].items():

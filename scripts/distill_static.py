@@ -45,7 +45,9 @@ DEFAULT_OUT = Path(__file__).resolve().parent.parent / "src" / "argmine" / "mode
 
 def write_card(folder: Path, pca_dims: int, model2vec_version: str) -> None:
     """The model card (README.md, with the metadata block model2vec reads when loading)."""
-    (folder / "README.md").write_text(CARD.format(pca_dims=pca_dims, model2vec=model2vec_version, source=SOURCE), encoding="utf-8")
+    (folder / "README.md").write_text(
+        CARD.format(pca_dims=pca_dims, model2vec=model2vec_version, source=SOURCE), encoding="utf-8"
+    )
 
 
 def main() -> None:

@@ -7,8 +7,8 @@ import pytest
 from click.testing import CliRunner
 from sklearn.metrics import cohen_kappa_score
 
-from argmine.evaluation.agreement import agreement, krippendorff_alpha
 from argmine.cli import main
+from argmine.evaluation.agreement import agreement, krippendorff_alpha
 from conftest import ROOT
 
 PASSES = ROOT / "corpus" / "annotations"
@@ -77,7 +77,9 @@ def test_cli_table_with_the_disagreeing_sentences(tmp_path):
     assert "disagreements: 2" in lines
     at = lines.index("- sentence 28: role none / challenge")
     # the text comes from the document, segmented as the annotators saw it
-    assert lines[at + 1].startswith("    Some Members of Congress, as well as human rights and media organizations, have raised concerns")
+    assert lines[at + 1].startswith(
+        "    Some Members of Congress, as well as human rights and media organizations, have raised concerns"
+    )
     report = json.loads((tmp_path / "agreement.json").read_text())
     assert report["disagreements"][1]["a"] == {"role": "none", "level": "practical"}
     assert report["disagreements"][1]["b"] == {"role": "challenge", "level": "practical"}
@@ -86,7 +88,10 @@ def test_cli_table_with_the_disagreeing_sentences(tmp_path):
 
 def test_cli_json_to_stdout_and_gold_files(tmp_path):
     """Two gold-format files (doc_id and text in the rows), e.g. from `argmine import` of two annotators."""
-    gold = [json.loads(line) for line in (ROOT / "corpus" / "gold" / "crs-sri-lanka-election.jsonl").read_text().splitlines()]
+    gold = [
+        json.loads(line)
+        for line in (ROOT / "corpus" / "gold" / "crs-sri-lanka-election.jsonl").read_text().splitlines()
+    ]
     other = [dict(r) for r in gold]
     other[3]["level"] = "none" if gold[3]["level"] != "none" else "practical"
     (tmp_path / "a.jsonl").write_text("".join(json.dumps(r) + "\n" for r in gold))
@@ -96,7 +101,12 @@ def test_cli_json_to_stdout_and_gold_files(tmp_path):
     report = json.loads(result.output)
     assert report["axes"]["role"]["kappa"] == 1.0
     (d,) = report["disagreements"]
-    assert (d["doc_id"], d["sent_id"], d["text"], d["axes"]) == (gold[3]["doc_id"], gold[3]["sent_id"], gold[3]["text"], ["level"])
+    assert (d["doc_id"], d["sent_id"], d["text"], d["axes"]) == (
+        gold[3]["doc_id"],
+        gold[3]["sent_id"],
+        gold[3]["text"],
+        ["level"],
+    )
 
 
 def test_errors_name_file_and_line(tmp_path):
@@ -104,12 +114,18 @@ def test_errors_name_file_and_line(tmp_path):
     a.write_text('{"sent_id": 1, "role": "none", "level": "none"}\n{"sent_id": 2, "role": "advice", "level": "none"}\n')
     result = invoke("agreement", a, a)
     assert result.exit_code == 1
-    assert result.output == f"Error: {a}:2: unknown role label 'advice'; use one of benefit, challenge, recommendation, none\n"
+    assert (
+        result.output
+        == f"Error: {a}:2: unknown role label 'advice'; use one of benefit, challenge, recommendation, none\n"
+    )
     b = tmp_path / "doc.B.jsonl"
     a.write_text('{"sent_id": 1, "role": "none", "level": "none"}\n')
     b.write_text('{"sent_id": 5, "role": "none", "level": "none"}\n')
     result = invoke("agreement", a, b)
-    assert result.output == f"Error: {b}: no sentence pairs with {a} (rows pair by doc_id and sent_id); compare two annotations of the same document\n"
+    assert (
+        result.output
+        == f"Error: {b}: no sentence pairs with {a} (rows pair by doc_id and sent_id); compare two annotations of the same document\n"
+    )
     b.write_text('{"sent_id": 1, "role": "none"}\n')
     result = invoke("agreement", a, b)
     assert result.output == f"Error: {b}:1: missing field 'level'; every row needs sent_id, role, level\n"

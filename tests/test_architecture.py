@@ -32,8 +32,12 @@ def imports(path: Path) -> list[tuple[str, list[str]]]:
             if not target.startswith("argmine"):
                 continue
             names = [alias.name for alias in node.names]
-            submodules = [n for n in names if (PACKAGE.parent / target.replace(".", "/") / n).with_suffix(".py").exists()
-                          or (PACKAGE.parent / target.replace(".", "/") / n / "__init__.py").exists()]
+            submodules = [
+                n
+                for n in names
+                if (PACKAGE.parent / target.replace(".", "/") / n).with_suffix(".py").exists()
+                or (PACKAGE.parent / target.replace(".", "/") / n / "__init__.py").exists()
+            ]
             found += [(f"{target}.{n}", []) for n in submodules]
             rest = [n for n in names if n not in submodules]
             if rest or not submodules:
@@ -86,8 +90,13 @@ def test_no_private_name_is_imported_from_another_package():
     def package(m):
         return m if (PACKAGE.parent / m.replace(".", "/") / "__init__.py").exists() else m.rsplit(".", 1)[0]
 
-    private = [(m, t, n) for m, targets in GRAPH.items() for t, names in targets for n in names
-               if n.startswith("_") and package(t) != package(m) and n != "__version__"]
+    private = [
+        (m, t, n)
+        for m, targets in GRAPH.items()
+        for t, names in targets
+        for n in names
+        if n.startswith("_") and package(t) != package(m) and n != "__version__"
+    ]
     assert private == []
 
 

@@ -68,7 +68,10 @@ def test_quiet_shows_no_bar_and_no_summaries(tmp_path, monkeypatch):
     monkeypatch.setattr(cli, "_terminal", lambda: True)
     result = invoke("run", RAW, "--out", tmp_path / "out", "--quiet")
     assert result.exit_code == 0, result.output
-    assert result.output == f"3 document(s) done, 0 skipped (up to date), 0 failed; 468 sentences; outputs in {tmp_path / 'out'}/\n"
+    assert (
+        result.output
+        == f"3 document(s) done, 0 skipped (up to date), 0 failed; 468 sentences; outputs in {tmp_path / 'out'}/\n"
+    )
 
 
 def test_no_bar_when_not_a_terminal(tmp_path):
@@ -104,7 +107,9 @@ def test_glob_matching_nothing_is_a_usage_error(tmp_path):
     pattern = f"{tmp_path}/*.txt"
     result = invoke("run", pattern, "--out", tmp_path / "out")
     assert result.exit_code == 2
-    assert result.output.endswith(f"Error: {pattern}: no files match this pattern; check the pattern (quote it to let argmine expand it)\n")
+    assert result.output.endswith(
+        f"Error: {pattern}: no files match this pattern; check the pattern (quote it to let argmine expand it)\n"
+    )
 
 
 def test_jobs_give_byte_identical_outputs(tmp_path, reference_run):
@@ -152,7 +157,11 @@ def test_a_killed_run_continues_where_it_stopped(tmp_path, reference_run):
         (out / name).unlink()
     result = invoke("run", RAW, "--out", out, "--quiet")
     assert result.exit_code == 0, result.output
-    assert statuses(out) == {"crs-us-japan-relations": "skipped", "dod-nds2018-summary": "ok", "japan-nato-cooperation": "ok"}
+    assert statuses(out) == {
+        "crs-us-japan-relations": "skipped",
+        "dod-nds2018-summary": "ok",
+        "japan-nato-cooperation": "ok",
+    }
     assert outputs(out)[0] == outputs(reference_run)[0]  # temp file gone, everything whole
 
 
@@ -164,7 +173,11 @@ def test_changed_input_or_model_is_redone(tmp_path):
     changed = docs / "crs-us-japan-relations.txt"
     changed.write_text(changed.read_text() + "\nJapan should host more exercises.\n")
     assert invoke("run", docs, "--out", out, "--quiet").exit_code == 0
-    assert statuses(out) == {"crs-us-japan-relations": "ok", "dod-nds2018-summary": "skipped", "japan-nato-cooperation": "skipped"}
+    assert statuses(out) == {
+        "crs-us-japan-relations": "ok",
+        "dod-nds2018-summary": "skipped",
+        "japan-nato-cooperation": "skipped",
+    }
     summary = json.loads((out / "crs-us-japan-relations.summary.json").read_text())
     assert summary["totals"]["sentences"] == 76
     assert invoke("run", docs, "--out", out, "--quiet", "--model", "rules").exit_code == 0
@@ -175,7 +188,9 @@ def test_combined_outputs_are_sorted_and_complete(tmp_path, reference_run):
     import pandas as pd
 
     table = pd.read_parquet(reference_run / "sentences.parquet")
-    lines = [json.loads(line) for doc in DOCS for line in (reference_run / f"{doc}.sentences.jsonl").read_text().splitlines()]
+    lines = [
+        json.loads(line) for doc in DOCS for line in (reference_run / f"{doc}.sentences.jsonl").read_text().splitlines()
+    ]
     assert len(table) == len(lines) == 468
     assert list(zip(table["doc_id"], table["sent_id"])) == sorted(zip(table["doc_id"], table["sent_id"]))
     expected = pd.DataFrame(lines).drop(columns="schema_version")
@@ -196,7 +211,9 @@ def test_combined_outputs_are_sorted_and_complete(tmp_path, reference_run):
     every = [
         {"doc_id": doc, **e}
         for doc in DOCS
-        for e in json.loads((reference_run / f"{doc}.summary.json").read_text())["cells"]["strategic"]["recommendation"]["evidence"]
+        for e in json.loads((reference_run / f"{doc}.summary.json").read_text())["cells"]["strategic"][
+            "recommendation"
+        ]["evidence"]
     ]
     assert strongest == sorted(every, key=lambda e: (-e["confidence"], e["doc_id"], e["sent_id"]))[:10]
     markdown = (reference_run / "collection.summary.md").read_text()
@@ -227,7 +244,10 @@ def test_dask_engine_not_installed(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "distributed", None)
     result = invoke("run", RAW, "--out", tmp_path / "out", "--engine", "dask")
     assert result.exit_code == 1
-    assert result.output == "Error: the dask engine needs Dask distributed, which is not installed; install it with pip install 'argmine[dask]'\n"
+    assert (
+        result.output
+        == "Error: the dask engine needs Dask distributed, which is not installed; install it with pip install 'argmine[dask]'\n"
+    )
 
 
 def test_dask_scheduler_unreachable(tmp_path, monkeypatch):
@@ -238,7 +258,8 @@ def test_dask_scheduler_unreachable(tmp_path, monkeypatch):
     result = invoke("run", RAW, "--out", tmp_path / "out", "--engine", "dask", "--scheduler", "tcp://127.0.0.1:9")
     assert result.exit_code == 1
     assert result.output == (
-        "Error: tcp://127.0.0.1:9: cannot reach the Dask scheduler (OSError); check the address, or leave it out for a local cluster\n"
+        "Error: tcp://127.0.0.1:9: cannot reach the Dask scheduler "
+        "(OSError); check the address, or leave it out for a local cluster\n"
     )
 
 
@@ -249,7 +270,9 @@ def test_dask_engine_gives_the_same_outputs(tmp_path, reference_run):
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
         assert len(cluster.workers) == 2
         out = tmp_path / "out"
-        result = invoke("run", RAW, "--out", out, "--quiet", "--engine", "dask", "--scheduler", cluster.scheduler_address)
+        result = invoke(
+            "run", RAW, "--out", out, "--quiet", "--engine", "dask", "--scheduler", cluster.scheduler_address
+        )
         assert result.exit_code == 0, result.output
     assert outputs(out) == outputs(reference_run)
 
@@ -271,4 +294,6 @@ def test_a_folder_without_documents_is_a_usage_error(tmp_path):
     (empty / "notes.csv").write_text("a,b\n")
     result = invoke("run", empty, "--out", tmp_path / "out")
     assert result.exit_code == 2
-    assert result.output.endswith("Error: no documents (.docx, .htm, .html, .markdown, .md, .pdf, .text, .txt) found in the given paths\n")
+    assert result.output.endswith(
+        "Error: no documents (.docx, .htm, .html, .markdown, .md, .pdf, .text, .txt) found in the given paths\n"
+    )

@@ -3,12 +3,13 @@ import pytest
 from sklearn.base import clone
 
 from argmine.classifiers import features, make_estimator, registered
-from argmine.model import fit_model, load_model, save_model
-CLASSIFIERS = registered()
 from argmine.errors import ModelError
 from argmine.gold import load_gold
+from argmine.model import fit_model, load_model, save_model
 from argmine.scheme import load_scheme
 from conftest import GOLD, classifier_params
+
+CLASSIFIERS = registered()
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +36,9 @@ def test_sklearn_contract(name, gold):
 def test_rules_follow_prescription_first():
     model = load_model("rules")
     out = model.predict(
-        features_of(["Japan should expand cooperation to overcome this obstacle.", "In 2021 the EU published its strategy."])
+        features_of(
+            ["Japan should expand cooperation to overcome this obstacle.", "In 2021 the EU published its strategy."]
+        )
     )
     assert list(out["role"]) == ["recommendation", "none"]
 
@@ -73,11 +76,17 @@ def test_bundled_default_model_metadata():
 
 
 def test_model_errors(tmp_path):
-    with pytest.raises(ModelError, match=r"^nope: no such model file or bundled model; give a .skops path or one of: accurate, default, rules$"):
+    with pytest.raises(
+        ModelError,
+        match=r"^nope: no such model file or bundled model; give a .skops path or one of: accurate, default, rules$",
+    ):
         load_model("nope")
     broken = tmp_path / "broken.skops"
     broken.write_bytes(b"not a zip")
-    with pytest.raises(ModelError, match=r"broken.skops: not a readable argmine model file \(BadZipFile\); retrain it with `argmine train`"):
+    with pytest.raises(
+        ModelError,
+        match=r"broken.skops: not a readable argmine model file \(BadZipFile\); retrain it with `argmine train`",
+    ):
         load_model(broken)
 
 
@@ -134,7 +143,9 @@ def test_lower_case_cue_matching_counts_what_ignorecase_counts():
         "straße costs of",
         "",
     ]
-    reference = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(c) for c in sorted(cues, key=len, reverse=True)) + ")", re.I)
+    reference = re.compile(
+        r"(?<![\w-])(?:" + "|".join(re.escape(c) for c in sorted(cues, key=len, reverse=True)) + ")", re.I
+    )
     assert _count(cues, _prepare(texts)).tolist() == [float(len(reference.findall(t))) for t in texts]
     assert [lowered for _, lowered in _prepare(texts)] == [True, True, False, False, False, True]
 

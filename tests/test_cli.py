@@ -1,5 +1,5 @@
-from pathlib import Path
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -43,7 +43,10 @@ def test_bad_document_fails_alone(tmp_path, content, message):
     assert f"Error: {bad}: {message}\n" in result.output
     assert "Traceback" not in result.output
     run = json.loads((out / "run.json").read_text())
-    assert [(d["doc_id"], d["status"]) for d in run["documents"]] == [("bad", "failed"), ("japan-nato-cooperation", "ok")]
+    assert [(d["doc_id"], d["status"]) for d in run["documents"]] == [
+        ("bad", "failed"),
+        ("japan-nato-cooperation", "ok"),
+    ]
     assert run["documents"][0]["error"] == f"{bad}: {message}"
     assert (out / "japan-nato-cooperation.summary.json").exists()
 
@@ -56,7 +59,10 @@ def test_gold_with_unknown_label(tmp_path):
     path.write_text(json.dumps(line) + "\n" + json.dumps({**line, "sent_id": 2, "role": "advice"}) + "\n")
     result = invoke("evaluate", "--gold", path, "--model", "rules", "--documents", ROOT / "corpus" / "raw")
     assert result.exit_code == 1
-    assert result.output == f"Error: {path}:2: unknown role label 'advice'; use one of benefit, challenge, recommendation, none\n"
+    assert (
+        result.output
+        == f"Error: {path}:2: unknown role label 'advice'; use one of benefit, challenge, recommendation, none\n"
+    )
 
 
 def test_evaluate_model_table_and_json(tmp_path):
@@ -102,8 +108,8 @@ def test_export(tmp_path, fmt):
 
 def test_train_reproduces_the_default_model(tmp_path):
     """`make train` rebuilds the bundled default from files in the repository: same metadata, same predictions."""
-    from argmine.model import load_model
     from argmine.gold import load_gold
+    from argmine.model import load_model
 
     default = load_model("default")
     out = tmp_path / "model.skops"
@@ -122,7 +128,9 @@ def test_train_reproduces_the_default_model(tmp_path):
 def test_compare_writes_markdown_and_json(tmp_path):
     prefix = tmp_path / "cmp"
     gold = GOLD / "japan-nato-cooperation.jsonl"
-    result = invoke("compare", "--gold", gold, "--classifiers", "rules,role=rules/level=rules", "--cv", "3", "--out", prefix)
+    result = invoke(
+        "compare", "--gold", gold, "--classifiers", "rules,role=rules/level=rules", "--cv", "3", "--out", prefix
+    )
     assert result.exit_code == 0, result.output
     table = (tmp_path / "cmp.md").read_text()
     assert "| rules | " in table and "| role=rules/level=rules | " in table
@@ -137,7 +145,10 @@ def test_compare_writes_markdown_and_json(tmp_path):
     [
         ("nosuch", "Error: unknown classifier 'nosuch'; choose one of "),
         ("role=rules", "Error: classifier 'role=rules' names no classifier for the axis 'level'; add level=NAME"),
-        ("role=rules/level", "Error: classifier 'role=rules/level': write one name, or AXIS=NAME pairs separated by '/'"),
+        (
+            "role=rules/level",
+            "Error: classifier 'role=rules/level': write one name, or AXIS=NAME pairs separated by '/'",
+        ),
     ],
 )
 def test_compare_rejects_bad_classifier_specs(spec, message):
@@ -147,7 +158,9 @@ def test_compare_rejects_bad_classifier_specs(spec, message):
 
 
 def test_evaluate_draws_plots(tmp_path):
-    result = invoke("evaluate", "--gold", GOLD / "japan-nato-cooperation.jsonl", "--model", "rules", "--plots", tmp_path)
+    result = invoke(
+        "evaluate", "--gold", GOLD / "japan-nato-cooperation.jsonl", "--model", "rules", "--plots", tmp_path
+    )
     assert result.exit_code == 0, result.output
     for name in ("confusion-role", "confusion-level", "reliability-role", "reliability-level"):
         assert (tmp_path / f"{name}.png").read_bytes().startswith(b"\x89PNG")

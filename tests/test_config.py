@@ -11,7 +11,6 @@ from argmine import config
 from argmine.cli import main
 from argmine.errors import ConfigError
 from argmine.ingest import ingest
-
 from conftest import REFERENCE
 
 
@@ -59,7 +58,9 @@ def test_cli_config_reaches_every_document(tmp_path, monkeypatch, jobs):
         (folder / f"{name}.txt").write_text(REFERENCE.read_text(encoding="utf-8"), encoding="utf-8")
     user = tmp_path / "mine.toml"
     user.write_text("[ingest]\nmax_chars = 100\n", encoding="utf-8")
-    result = CliRunner().invoke(main, ["--config", str(user), "run", str(folder), "--out", str(tmp_path / "out"), "--quiet", "--jobs", jobs])
+    result = CliRunner().invoke(
+        main, ["--config", str(user), "run", str(folder), "--out", str(tmp_path / "out"), "--quiet", "--jobs", jobs]
+    )
     record = json.loads((tmp_path / "out" / "run.json").read_text(encoding="utf-8"))
     assert result.exit_code == 1
     assert all(d["status"] == "failed" and "more than the 100 argmine reads" in d["error"] for d in record["documents"])

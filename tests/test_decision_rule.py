@@ -8,20 +8,21 @@ from argmine.classifiers import features, make_estimator, registered
 from argmine.evaluation import evaluate_model
 from argmine.explain import explain
 from argmine.gold import load_gold
+from argmine.ingest import ingest
 from argmine.model import Model
 from argmine.run import process_file
-from argmine.segment import segment
-from argmine.ingest import ingest
 from argmine.scheme import load_scheme
-
+from argmine.segment import segment
 from conftest import GOLD, REFERENCE, classifier_params
 
 SLOW = {"spacy-textcat", "embed-lr", "embed-rules-lr"}
 
 
 def params():
-    return [pytest.param(*p.values, marks=[*p.marks, *([pytest.mark.slow] if p.values[0] in SLOW else [])])
-            for p in classifier_params(sorted(registered()))]
+    return [
+        pytest.param(*p.values, marks=[*p.marks, *([pytest.mark.slow] if p.values[0] in SLOW else [])])
+        for p in classifier_params(sorted(registered()))
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +50,9 @@ def test_run_evaluate_and_explain_agree(name, gold):
         assert labels == [e[axis]["label"] for e in explained]
         np.testing.assert_allclose([s.confidences[axis] for s in ran], predicted[f"{axis}_confidence"])
         # the confidence is the probability of the label written
-        np.testing.assert_allclose(predicted[f"{axis}_confidence"], [p[label] for p, label in zip(predicted[f"{axis}_proba"], labels)])
+        np.testing.assert_allclose(
+            predicted[f"{axis}_confidence"], [p[label] for p, label in zip(predicted[f"{axis}_proba"], labels)]
+        )
     report = evaluate_model(gold, model)
     for axis in model.estimators:
         accuracy = float((model.predict(rows)[axis].to_numpy() == rows[axis].to_numpy()).mean())

@@ -9,12 +9,13 @@ import pytest
 
 from argmine.classifiers import embedding as embed
 from argmine.classifiers import features, make_estimator, registered
-from argmine.model import fit_model, load_model, save_model
-CLASSIFIERS = registered()
 from argmine.classifiers.embedding import STATIC, TRANSFORMER, SentenceEmbedder, neighbour_mean, static_model_path
 from argmine.errors import ModelError
 from argmine.gold import load_gold
+from argmine.model import fit_model, load_model, save_model
 from conftest import GOLD, HAS_EMBED, ROOT, classifier_params, needs_embed
+
+CLASSIFIERS = registered()
 
 EMBEDDING_CLASSIFIERS = classifier_params(sorted(name for name in CLASSIFIERS if "static" in name or "embed" in name))
 
@@ -71,6 +72,8 @@ def refuse(*args, **kwargs):
 socket.socket.connect = refuse
 socket.create_connection = refuse
 from argmine.classifiers import embedding as embed
+
+CLASSIFIERS = registered()
 names = [embed.STATIC] + ([embed.TRANSFORMER] if {HAS_EMBED} else [])
 for name in names:
     vectors = embed.encoder(name)(["Japan should expand cooperation."])
@@ -114,8 +117,10 @@ def test_save_and_load_give_identical_probabilities(name, gold, tmp_path):
     loaded = load_model(path)
     before, after = model.predict(gold), loaded.predict(gold)
     for axis in model.estimators:
-        np.testing.assert_array_equal(np.stack(after[f"{axis}_proba"].map(lambda p: list(p.values()))),
-                                      np.stack(before[f"{axis}_proba"].map(lambda p: list(p.values()))))
+        np.testing.assert_array_equal(
+            np.stack(after[f"{axis}_proba"].map(lambda p: list(p.values()))),
+            np.stack(before[f"{axis}_proba"].map(lambda p: list(p.values()))),
+        )
         assert after[axis].tolist() == before[axis].tolist()
 
 
@@ -139,9 +144,11 @@ def test_missing_extra_is_a_one_line_model_error(monkeypatch):
 
 @pytest.mark.slow
 def test_cli_start_imports_no_encoder():
-    code = "import sys; from argmine.cli import main; import argmine.classifiers; argmine.classifiers.registered()\n" \
-           "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n" \
-           "print(sorted(m for m in ('torch', 'sentence_transformers', 'transformers', 'model2vec') if m in sys.modules))"
+    code = (
+        "import sys; from argmine.cli import main; import argmine.classifiers; argmine.classifiers.registered()\n"
+        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('torch', 'sentence_transformers', 'transformers', 'model2vec') if m in sys.modules))"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().endswith("[]")
@@ -152,5 +159,7 @@ def test_train_help_names_every_classifier():
 
     from argmine.cli import main
 
-    text = " ".join(CliRunner().invoke(main, ["train", "--help"]).output.split()).replace("- ", "-")  # wrapped at hyphens
+    text = " ".join(CliRunner().invoke(main, ["train", "--help"]).output.split()).replace(
+        "- ", "-"
+    )  # wrapped at hyphens
     assert all(f"{name} (" in text for name in CLASSIFIERS)

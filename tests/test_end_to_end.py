@@ -1,11 +1,11 @@
 """The README's main command on the reference paper, every output checked against its published schema."""
 
-import pytest
 import json
 import subprocess
 import sys
 
 import jsonschema
+import pytest
 
 from conftest import REFERENCE, ROOT
 
@@ -48,9 +48,11 @@ def test_run_reference_paper(tmp_path):
     assert run["documents"][0]["status"] == "ok"
     collection = json.loads((out / "collection.summary.json").read_text())
     validator("collection.summary").validate(collection)
-    assert collection["totals"] == {"documents": 1, "sentences": 137, "cells": {
-        lv: {r: c["count"] for r, c in cells.items()} for lv, cells in summary["cells"].items()
-    }}
+    assert collection["totals"] == {
+        "documents": 1,
+        "sentences": 137,
+        "cells": {lv: {r: c["count"] for r, c in cells.items()} for lv, cells in summary["cells"].items()},
+    }
     markdown = (out / f"{doc}.summary.md").read_text()
     assert "## Grand strategic level" in markdown and "### Recommendations" in markdown
 
@@ -59,7 +61,9 @@ def test_python_api():
     import argmine
 
     model = argmine.load_model("default")
-    result = argmine.process_text("Title\n\nJapan should expand its cyber cooperation with NATO. The summit was held in 2023.", model)
+    result = argmine.process_text(
+        "Title\n\nJapan should expand its cyber cooperation with NATO. The summit was held in 2023.", model
+    )
     assert [s.labels["role"] for s in result.sentences] == ["recommendation", "none"]
     assert result.summary["totals"]["sentences"] == 2
 

@@ -8,10 +8,10 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from argmine.model import Model, fit_model, load_model, save_model
 from argmine.cli import main
 from argmine.explain import LEAVE_ONE_OUT, WEIGHTS, explain, explain_text
 from argmine.gold import load_gold
+from argmine.model import Model, fit_model, load_model, save_model
 from conftest import GOLD, ROOT
 
 SENTENCE = "Japan and NATO should deepen cyber cooperation to strengthen deterrence."
@@ -49,13 +49,17 @@ def test_linear_model_is_explained_by_its_weights(linear):
     explanation = explain_text(SENTENCE, model, section="Recommendations", top_k=3)
     estimator = model.estimators["role"]
     names = list(estimator[:-1].get_feature_names_out())
-    for axis, entry in explanation.items():
+    for entry in explanation.values():
         assert entry["method"] == WEIGHTS
         assert 0 < len(entry["features"]) <= 3
         assert all(f["feature"] in names for f in entry["features"])
     # each weight is coef_[label] x feature value, the coefficients averaged over the calibration folds
     role = explanation["role"]
-    x = estimator[:-1].transform(pd.DataFrame({"text": [SENTENCE], "section": ["Recommendations"], "position": [0.0]})).toarray()[0]
+    x = (
+        estimator[:-1]
+        .transform(pd.DataFrame({"text": [SENTENCE], "section": ["Recommendations"], "position": [0.0]}))
+        .toarray()[0]
+    )
     inner = [c.estimator for c in estimator[-1].estimator_.calibrated_classifiers_]
     coef = np.mean([e.coef_ for e in inner], axis=0)[list(inner[0].classes_).index(role["label"])]
     pushes = coef * x
@@ -71,11 +75,18 @@ def test_binary_logistic_regression_on_dense_features():
     from sklearn.pipeline import Pipeline
 
     X = pd.DataFrame({"text": ["a", "b", "c", "d"], "section": [""] * 4, "position": [0.0, 0.1, 0.9, 1.0]})
-    pipeline = Pipeline([("features", ColumnTransformer([("position", "passthrough", ["position"])])), ("lr", LogisticRegression(C=100))])
+    pipeline = Pipeline(
+        [
+            ("features", ColumnTransformer([("position", "passthrough", ["position"])])),
+            ("lr", LogisticRegression(C=100)),
+        ]
+    )
     pipeline.fit(X, ["early", "early", "late", "late"])
     explained = explain(Model({"time": pipeline}), X)
     assert [e["time"]["label"] for e in explained] == ["early", "early", "late", "late"]
-    assert explained[3]["time"]["features"] == [{"feature": "position__position", "weight": pytest.approx(pipeline[-1].coef_[0, 0], abs=1e-4)}]
+    assert explained[3]["time"]["features"] == [
+        {"feature": "position__position", "weight": pytest.approx(pipeline[-1].coef_[0, 0], abs=1e-4)}
+    ]
     assert explained[0]["time"]["features"] == []  # position 0 pushes nothing
     assert explained[1]["time"]["features"] == []  # position 0.1 pushes towards "late", not "early"
 
@@ -90,7 +101,9 @@ def test_explain_command(linear):
     result = invoke("explain", "--model", path, "--json", "-k", "2", SENTENCE)
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert set(data) == {"role", "level"} and data["role"]["method"] == "weights" and len(data["level"]["features"]) == 2
+    assert (
+        set(data) == {"role", "level"} and data["role"]["method"] == "weights" and len(data["level"]["features"]) == 2
+    )
 
 
 def test_run_explain_adds_an_explanation_per_sentence(tmp_path):
@@ -118,6 +131,6 @@ def test_explain_many_rows_at_once_matches_one_by_one():
     model = load_model("rules")
     gold = load_gold(GOLD / "crs-sri-lanka-election.jsonl").head(8)
     together = explain(model, gold)
-    for i, row in enumerate(gold.itertuples()):
+    for i in range(len(gold)):
         alone = explain(model, gold.iloc[[i]])
         assert alone[0] == together[i]

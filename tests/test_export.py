@@ -39,7 +39,12 @@ def test_docbin_round_trips_text_cats_and_row_data(gold):
 
 def test_docbin_of_one_axis_and_of_unlabelled_rows():
     scheme = load_scheme()
-    rows = pd.DataFrame({"text": ["Japan should act.", "Tokyo and Brussels met.", "No label here."], "role": ["recommendation", "none", None]})
+    rows = pd.DataFrame(
+        {
+            "text": ["Japan should act.", "Tokyo and Brussels met.", "No label here."],
+            "role": ["recommendation", "none", None],
+        }
+    )
     docs = list(to_docbin(rows, scheme, axes=["role"]).get_docs(spacy.blank("en").vocab))
     assert docs[0].cats == one_hot(scheme.axis("role"), "recommendation")
     assert docs[1].cats == one_hot(scheme.axis("role"), "none")
@@ -56,7 +61,9 @@ def test_docbin_uses_the_given_tokenizer():
 
 
 def test_docbin_refuses_an_unknown_label():
-    with pytest.raises(ValueError, match="unknown role label 'praise'; use one of benefit, challenge, recommendation, none"):
+    with pytest.raises(
+        ValueError, match="unknown role label 'praise'; use one of benefit, challenge, recommendation, none"
+    ):
         to_docbin(pd.DataFrame({"text": ["Good."], "role": ["praise"]}))
 
 

@@ -13,8 +13,8 @@ from spacy.tokens import DocBin
 from spacy.training import Corpus
 
 from argmine.cli import main
-from argmine.exchange.spacy import cat_key, namespaced_labels, to_docbin
 from argmine.exchange.export import label_studio_config, to_label_studio, to_prodigy
+from argmine.exchange.spacy import cat_key, namespaced_labels, to_docbin
 from argmine.gold import load_gold
 from argmine.scheme import Label, load_scheme
 from conftest import GOLD, REFERENCE
@@ -80,7 +80,12 @@ def test_spacy_train_accepts_the_docbin(tmp_path, gold):
     config = init_config(lang="en", pipeline=["textcat_multilabel"], optimize="efficiency")
     config_path = tmp_path / "config.cfg"
     config.to_disk(config_path)
-    overrides = {"paths.train": str(data), "paths.dev": str(data), "training.max_steps": 2, "training.eval_frequency": 1}
+    overrides = {
+        "paths.train": str(data),
+        "paths.dev": str(data),
+        "training.max_steps": 2,
+        "training.eval_frequency": 1,
+    }
     train(config_path, tmp_path / "model", overrides=overrides)
     trained = spacy.load(tmp_path / "model" / "model-last")
     assert set(trained.get_pipe("textcat_multilabel").labels) <= set(namespaced_labels())
@@ -121,12 +126,20 @@ def test_label_studio_gold_tasks_and_config(tmp_path, gold):
         assert set(task) == {"data", "annotations"}
         data = task["data"]
         assert data["text"] == row["text"] and data["section"] == row["section"]  # what $text and $section show
-        assert (data["doc_id"], data["sent_id"], data["exclude"], data["annotator"]) == (row["doc_id"], row["sent_id"], row["exclude"], row["annotator"])
+        assert (data["doc_id"], data["sent_id"], data["exclude"], data["annotator"]) == (
+            row["doc_id"],
+            row["sent_id"],
+            row["exclude"],
+            row["annotator"],
+        )
         results = task["annotations"][0]["result"]
         for item in results:
             assert item["type"] == "choices" and item["to_name"] == "text"
             assert item["value"]["choices"][0] in [c.get("value") for c in controls[item["from_name"]].iter("Choice")]
-        assert {r["from_name"]: r["value"]["choices"] for r in results} == {"role": [row["role"]], "level": [row["level"]]}
+        assert {r["from_name"]: r["value"]["choices"] for r in results} == {
+            "role": [row["role"]],
+            "level": [row["level"]],
+        }
 
 
 def test_label_studio_predictions_with_scores(tmp_path, predictions):
@@ -140,7 +153,10 @@ def test_label_studio_predictions_with_scores(tmp_path, predictions):
         (prediction,) = task["predictions"]
         assert prediction["model_version"] == "argmine default"
         assert prediction["score"] == pytest.approx(line["role_confidence"] * line["level_confidence"], abs=1e-4)
-        assert {r["from_name"]: r["value"]["choices"] for r in prediction["result"]} == {"role": [line["role"]], "level": [line["level"]]}
+        assert {r["from_name"]: r["value"]["choices"] for r in prediction["result"]} == {
+            "role": [line["role"]],
+            "level": [line["level"]],
+        }
         assert task["data"]["role_confidence"] == line["role_confidence"]
 
 
@@ -178,7 +194,13 @@ def test_label_names_come_from_the_scheme():
     rows = pd.DataFrame({"text": ["The data show growth."], "role": ["evidence"], "level": ["none"]})
     config = ET.fromstring(label_studio_config(scheme))
     role = next(c for c in config.iter("Choices") if c.get("name") == "role")
-    assert [c.get("value") for c in role.iter("Choice")] == ["benefit", "challenge", "recommendation", "none", "evidence"]
+    assert [c.get("value") for c in role.iter("Choice")] == [
+        "benefit",
+        "challenge",
+        "recommendation",
+        "none",
+        "evidence",
+    ]
     assert to_label_studio(rows, scheme)[0]["annotations"][0]["result"][0]["value"] == {"choices": ["evidence"]}
     assert "role:evidence" in [o["id"] for o in to_prodigy(rows, scheme)[0]["options"]]
     doc = next(iter(to_docbin(rows, scheme).get_docs(spacy.blank("en").vocab)))
@@ -194,7 +216,10 @@ def test_export_needs_one_source(tmp_path):
 def test_export_of_a_folder_without_predictions(tmp_path):
     result = invoke("export", "--pred", tmp_path, "--format", "doccano", "--out", tmp_path / "x.jsonl")
     assert result.exit_code == 1
-    assert result.output == f"Error: {tmp_path}: no *.sentences.jsonl files in this folder; give an `argmine run` output folder\n"
+    assert (
+        result.output
+        == f"Error: {tmp_path}: no *.sentences.jsonl files in this folder; give an `argmine run` output folder\n"
+    )
 
 
 def test_label_studio_needs_a_folder(tmp_path):
@@ -202,4 +227,7 @@ def test_label_studio_needs_a_folder(tmp_path):
     taken.write_text("")
     result = invoke("export", "--gold", DOC, "--format", "label-studio", "--out", taken)
     assert result.exit_code == 1
-    assert result.output == f"Error: {taken}: is a file; Label Studio export needs a folder for tasks.json and label_config.xml\n"
+    assert (
+        result.output
+        == f"Error: {taken}: is a file; Label Studio export needs a folder for tasks.json and label_config.xml\n"
+    )

@@ -40,17 +40,37 @@ def _write(tmp_path, rows):
     return path
 
 
-GOOD = {"doc_id": "doc", "sent_id": 1, "section": "", "text": "Japan should act now.", "role": "recommendation", "level": "strategic"}
+GOOD = {
+    "doc_id": "doc",
+    "sent_id": 1,
+    "section": "",
+    "text": "Japan should act now.",
+    "role": "recommendation",
+    "level": "strategic",
+}
 
 
 @pytest.mark.parametrize(
     "second, message",
     [
-        ("{not json", ":2: not valid JSON (Expecting property name enclosed in double quotes); each line must be one JSON object"),
-        ({**GOOD, "sent_id": 2, "role": "advice"}, ":2: unknown role label 'advice'; use one of benefit, challenge, recommendation, none"),
-        ({k: v for k, v in GOOD.items() if k != "level"} | {"sent_id": 2}, ":2: missing field 'level'; every row needs doc_id, sent_id, section, text, role, level"),
+        (
+            "{not json",
+            ":2: not valid JSON (Expecting property name enclosed in double quotes); each line must be one JSON object",
+        ),
+        (
+            {**GOOD, "sent_id": 2, "role": "advice"},
+            ":2: unknown role label 'advice'; use one of benefit, challenge, recommendation, none",
+        ),
+        (
+            {k: v for k, v in GOOD.items() if k != "level"} | {"sent_id": 2},
+            ":2: missing field 'level'; every row needs doc_id, sent_id, section, text, role, level",
+        ),
         (GOOD, ":2: duplicate sent_id 1 for document 'doc'; ids must be unique"),
-        ({**GOOD, "sent_id": 2, "text": "A sentence that is not there."}, ":2: the sentence does not occur in document 'doc' ('A sentence that is not there.'); copy the text from the cleaned document"),
+        (
+            {**GOOD, "sent_id": 2, "text": "A sentence that is not there."},
+            ":2: the sentence does not occur in document 'doc' ('A sentence "
+            "that is not there.'); copy the text from the cleaned document",
+        ),
     ],
 )
 def test_bad_gold_rows_name_file_and_line(tmp_path, second, message):
@@ -62,5 +82,7 @@ def test_bad_gold_rows_name_file_and_line(tmp_path, second, message):
 
 def test_missing_document_is_named(tmp_path):
     path = _write(tmp_path, [{**GOOD, "doc_id": "other"}])
-    with pytest.raises(GoldError, match=r"doc.jsonl:1: document 'other' not found in .*raw/; put the raw document there"):
+    with pytest.raises(
+        GoldError, match=r"doc.jsonl:1: document 'other' not found in .*raw/; put the raw document there"
+    ):
         load_gold(path)

@@ -20,7 +20,10 @@ def invoke(*args):
 def gold_rows(path):
     """A gold file's rows, without the defaults a writer may leave out."""
     rows = [json.loads(line) for line in path.read_text().splitlines()]
-    return [{k: v for k, v in r.items() if not (k == "exclude" and v is False) and not (k == "note" and v == "")} for r in rows]
+    return [
+        {k: v for k, v in r.items() if not (k == "exclude" and v is False) and not (k == "note" and v == "")}
+        for r in rows
+    ]
 
 
 @pytest.mark.parametrize("fmt", ["label-studio", "doccano", "prodigy"])
@@ -48,7 +51,12 @@ def test_predictions_annotated_in_label_studio_come_back_with_their_annotator(tm
         result = task.pop("predictions")[0]["result"]
         task["id"] = i
         task["annotations"] = [
-            {"id": 2 * i, "completed_by": {"id": 7, "email": "ann@example.org"}, "result": result, "was_cancelled": False},
+            {
+                "id": 2 * i,
+                "completed_by": {"id": 7, "email": "ann@example.org"},
+                "result": result,
+                "was_cancelled": False,
+            },
             {"id": 2 * i + 1, "completed_by": 9, "result": json.loads(json.dumps(result))},
         ]
     tasks[0]["annotations"][1]["result"][0]["value"]["choices"] = ["challenge"]
@@ -58,11 +66,28 @@ def test_predictions_annotated_in_label_studio_come_back_with_their_annotator(tm
 
     result = invoke("import", "--format", "label-studio", export, "--out", tmp_path / "x.jsonl")
     assert result.exit_code == 1
-    assert result.output == f"Error: {export}:2: 2 annotations of one task (by ann@example.org, 9); choose one annotator with --annotator\n"
+    assert (
+        result.output
+        == f"Error: {export}:2: 2 annotations of one task (by ann@example.org, 9); choose one annotator with --annotator\n"
+    )
 
-    for who, first_role in (("ann@example.org", tasks[0]["annotations"][0]["result"][0]["value"]["choices"][0]), ("9", "challenge")):
+    for who, first_role in (
+        ("ann@example.org", tasks[0]["annotations"][0]["result"][0]["value"]["choices"][0]),
+        ("9", "challenge"),
+    ):
         gold = tmp_path / f"{who}.jsonl"
-        result = invoke("import", "--format", "label-studio", export, "--out", gold, "--annotator", who, "--doc-id", "crs-sri-lanka-election")
+        result = invoke(
+            "import",
+            "--format",
+            "label-studio",
+            export,
+            "--out",
+            gold,
+            "--annotator",
+            who,
+            "--doc-id",
+            "crs-sri-lanka-election",
+        )
         assert result.exit_code == 0, result.output
         rows = [json.loads(line) for line in gold.read_text().splitlines()]
         assert {r["annotator"] for r in rows} == {who}
@@ -79,7 +104,12 @@ def label_studio_task(**data):
             {
                 "completed_by": 1,
                 "result": [
-                    {"type": "choices", "from_name": "role", "to_name": "text", "value": {"choices": ["recommendation"]}},
+                    {
+                        "type": "choices",
+                        "from_name": "role",
+                        "to_name": "text",
+                        "value": {"choices": ["recommendation"]},
+                    },
                     {"type": "choices", "from_name": "level", "to_name": "text", "value": {"choices": ["strategic"]}},
                 ],
             }
@@ -95,7 +125,10 @@ def test_label_studio_errors_name_the_line_of_the_task(tmp_path):
     line = [i for i, text in enumerate(path.read_text().splitlines(), 1) if text == "  {"][1]
     result = invoke("import", "--format", "label-studio", path, "--out", tmp_path / "doc.jsonl")
     assert result.exit_code == 1
-    assert result.output == f"Error: {path}:{line}: unknown level label 'tactical'; use one of grand_strategic, strategic, practical, none\n"
+    assert (
+        result.output
+        == f"Error: {path}:{line}: unknown level label 'tactical'; use one of grand_strategic, strategic, practical, none\n"
+    )
 
     one_axis = label_studio_task()
     one_axis["annotations"][0]["result"].pop()
@@ -110,7 +143,9 @@ def test_label_studio_errors_name_the_line_of_the_task(tmp_path):
 
 def test_unlabelled_tasks_are_skipped_and_ids_default(tmp_path):
     path = tmp_path / "export.json"
-    path.write_text(json.dumps([label_studio_task(), {"data": {"text": "Not yet."}, "annotations": []}, label_studio_task()]))
+    path.write_text(
+        json.dumps([label_studio_task(), {"data": {"text": "Not yet."}, "annotations": []}, label_studio_task()])
+    )
     out = tmp_path / "my-doc.jsonl"
     result = invoke("import", "--format", "label-studio", path, "--out", out)
     assert result.output == f"2 labelled sentences written to {out}; 1 unlabelled or rejected task(s) skipped\n"
@@ -120,8 +155,12 @@ def test_unlabelled_tasks_are_skipped_and_ids_default(tmp_path):
 
 def test_doccano_needs_namespaced_labels(tmp_path):
     path = tmp_path / "admin.jsonl"
-    path.write_text(json.dumps({"text": "Japan should act.", "label": ["role:recommendation", "level:strategic"]}) + "\n"
-                    + json.dumps({"text": "It rains.", "label": ["none", "level:none"]}) + "\n")
+    path.write_text(
+        json.dumps({"text": "Japan should act.", "label": ["role:recommendation", "level:strategic"]})
+        + "\n"
+        + json.dumps({"text": "It rains.", "label": ["none", "level:none"]})
+        + "\n"
+    )
     result = invoke("import", "--format", "doccano", path, "--out", tmp_path / "doc.jsonl")
     assert result.exit_code == 1
     assert result.output == f"Error: {path}:2: label 'none' names no axis; write it as axis:label, e.g. role:benefit\n"
@@ -132,21 +171,55 @@ def test_doccano_needs_namespaced_labels(tmp_path):
 
 def test_doccano_annotator_from_the_option(tmp_path):
     path = tmp_path / "admin.jsonl"
-    path.write_text(json.dumps({"text": "Japan should act.", "label": ["role:recommendation", "level:strategic"], "meta": {"sent_id": 4}}) + "\n")
+    path.write_text(
+        json.dumps(
+            {"text": "Japan should act.", "label": ["role:recommendation", "level:strategic"], "meta": {"sent_id": 4}}
+        )
+        + "\n"
+    )
     out = tmp_path / "doc.jsonl"
     assert invoke("import", "--format", "doccano", path, "--out", out, "--annotator", "admin").exit_code == 0
     assert json.loads(out.read_text()) == {
-        "doc_id": "doc", "sent_id": 4, "section": "", "text": "Japan should act.", "role": "recommendation", "level": "strategic", "annotator": "admin"
+        "doc_id": "doc",
+        "sent_id": 4,
+        "section": "",
+        "text": "Japan should act.",
+        "role": "recommendation",
+        "level": "strategic",
+        "annotator": "admin",
     }
 
 
 def test_prodigy_binary_answers_merge_per_sentence(tmp_path):
     meta = {"doc_id": "doc", "sent_id": 1, "section": "Intro"}
     lines = [
-        {"text": "Japan should act.", "label": "role:recommendation", "answer": "accept", "meta": meta, "_annotator_id": "ds-alex"},
-        {"text": "Japan should act.", "label": "level:strategic", "answer": "accept", "meta": meta, "_annotator_id": "ds-alex"},
-        {"text": "Japan should act.", "label": "level:practical", "answer": "reject", "meta": meta, "_annotator_id": "ds-alex"},
-        {"text": "It rains.", "accept": ["role:none", "level:none"], "answer": "ignore", "meta": {**meta, "sent_id": 2}},
+        {
+            "text": "Japan should act.",
+            "label": "role:recommendation",
+            "answer": "accept",
+            "meta": meta,
+            "_annotator_id": "ds-alex",
+        },
+        {
+            "text": "Japan should act.",
+            "label": "level:strategic",
+            "answer": "accept",
+            "meta": meta,
+            "_annotator_id": "ds-alex",
+        },
+        {
+            "text": "Japan should act.",
+            "label": "level:practical",
+            "answer": "reject",
+            "meta": meta,
+            "_annotator_id": "ds-alex",
+        },
+        {
+            "text": "It rains.",
+            "accept": ["role:none", "level:none"],
+            "answer": "ignore",
+            "meta": {**meta, "sent_id": 2},
+        },
     ]
     path = tmp_path / "db-out.jsonl"
     path.write_text("".join(json.dumps(x) + "\n" for x in lines))
@@ -154,7 +227,13 @@ def test_prodigy_binary_answers_merge_per_sentence(tmp_path):
     result = invoke("import", "--format", "prodigy", path, "--out", out)
     assert result.output == f"1 labelled sentences written to {out}; 2 unlabelled or rejected task(s) skipped\n"
     assert json.loads(out.read_text()) == {
-        "doc_id": "doc", "sent_id": 1, "section": "Intro", "text": "Japan should act.", "role": "recommendation", "level": "strategic", "annotator": "ds-alex"
+        "doc_id": "doc",
+        "sent_id": 1,
+        "section": "Intro",
+        "text": "Japan should act.",
+        "role": "recommendation",
+        "level": "strategic",
+        "annotator": "ds-alex",
     }
 
 

@@ -70,7 +70,9 @@ def test_page_numbers_and_running_headers_dropped():
 
 def test_latin1_is_decoded(tmp_path):
     path = tmp_path / "latin.txt"
-    path.write_bytes("Title\n\nLa coopération est très utile pour l'Europe et le Japon aujourd'hui.\n".encode("latin-1"))
+    path.write_bytes(
+        "Title\n\nLa coopération est très utile pour l'Europe et le Japon aujourd'hui.\n".encode("latin-1")
+    )
     assert "coopération" in ingest(path).text
 
 
@@ -211,5 +213,7 @@ def test_a_page_break_inside_a_line_keeps_both_pages_text():
 
 
 def test_a_linked_number_after_a_word_is_a_footnote_mark_after_a_space_a_word():
-    document = parse("The deal replaced NAFTA.[1](https://x.org/n1) Fielding began in [2007](https://x.org/a) and [2008](https://x.org/b).")
+    document = parse(
+        "The deal replaced NAFTA.[1](https://x.org/n1) Fielding began in [2007](https://x.org/a) and [2008](https://x.org/b)."
+    )
     assert document.text == "The deal replaced NAFTA. Fielding began in 2007 and 2008."

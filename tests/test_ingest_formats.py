@@ -53,7 +53,10 @@ PAGES = [
         ["# Alliance Cooperation"],
         ["Japan and NATO should deepen their cyber infor-", "mation sharing. The allies face a long-term challenge."],
         ["# Recommendations"],
-        ["The allies need a shared view of long-", "term risks. The alliance must fund the new centre and it will need"],
+        [
+            "The allies need a shared view of long-",
+            "term risks. The alliance must fund the new centre and it will need",
+        ],
     ],
     [
         ["steady support from every member. A new sentence starts here.", "Tokyo should also open a perma-"],
@@ -153,7 +156,10 @@ def test_corrupt_pdf(tmp_path, pdf, damage):
     path.write_bytes(data[: len(data) // 2] if damage == "truncated" else b"<html><body>Not found</body></html>")
     with pytest.raises(InputError) as err:
         ingest(path)
-    assert str(err.value) == f"{path}: cannot be read as a PDF (damaged, truncated or not a PDF); download or export it again"
+    assert (
+        str(err.value)
+        == f"{path}: cannot be read as a PDF (damaged, truncated or not a PDF); download or export it again"
+    )
 
 
 def test_password_protected_pdf(tmp_path):
@@ -169,7 +175,8 @@ def test_password_protected_pdf(tmp_path):
     with pytest.raises(InputError) as err:
         ingest(path)
     assert str(err.value) == (
-        f"{path}: is protected by a password; save an unprotected copy first, e.g. qpdf --decrypt --password=PASS in.pdf out.pdf"
+        f"{path}: is protected by a password; save an unprotected copy "
+        "first, e.g. qpdf --decrypt --password=PASS in.pdf out.pdf"
     )
 
 
@@ -276,7 +283,11 @@ def test_html_title_outside_main_and_page_without_main(tmp_path):
     )
     doc = ingest(path)
     assert doc.title == "The Real Title"
-    assert sentences(path) == [("", "First paragraph here."), ("Part two", "Loose text in a div."), ("Part two", "Last one.")]
+    assert sentences(path) == [
+        ("", "First paragraph here."),
+        ("Part two", "Loose text in a div."),
+        ("Part two", "Last one."),
+    ]
     path.write_text("<html><head><title>The Page Title</title></head><body><main><h2>Only part</h2>"
                     "<p>Text of the page.</p></main></body></html>", encoding="utf-8")  # fmt: skip
     doc = ingest(path)
@@ -339,7 +350,11 @@ def test_docx(tmp_path, title_style):
         ("Recommendations", "Both sides should agree on a road map."),
     ]
     doc = ingest(path)
-    assert (doc.title, doc.byline, doc.sections) == ("Alliance Cooperation", "By Jane Doe", ["Challenges", "Recommendations"])
+    assert (doc.title, doc.byline, doc.sections) == (
+        "Alliance Cooperation",
+        "By Jane Doe",
+        ["Challenges", "Recommendations"],
+    )
     assert [b.kind for b in doc.blocks] == ["paragraph", "paragraph", "item", "item", "paragraph"]
     for junk in ("Running header", "Footer", "Table cell"):
         assert junk not in extract_text(path)
@@ -362,7 +377,10 @@ def test_corrupt_docx(tmp_path):
     path.write_bytes(write_docx(tmp_path / "good.docx").read_bytes()[:500])
     with pytest.raises(InputError) as err:
         ingest(path)
-    assert str(err.value) == f"{path}: cannot be read as a Word .docx file (damaged, or another format); save it again as .docx"
+    assert (
+        str(err.value)
+        == f"{path}: cannot be read as a Word .docx file (damaged, or another format); save it again as .docx"
+    )
 
 
 # --- a folder of all three through the command line -------------------------------------
@@ -419,5 +437,8 @@ def test_run_reports_a_scanned_pdf_and_goes_on(tmp_path):
     message = f"{folder / 'scan.pdf'}: has no text layer (scanned images?); run OCR first, e.g. ocrmypdf in.pdf out.pdf"
     assert f"Error: {message}\n" in result.output and "Traceback" not in result.output
     run = json.loads((out / "run.json").read_text())
-    assert [(d["doc_id"], d["status"], d["error"]) for d in run["documents"]] == [("page", "ok", None), ("scan", "failed", message)]
+    assert [(d["doc_id"], d["status"], d["error"]) for d in run["documents"]] == [
+        ("page", "ok", None),
+        ("scan", "failed", message),
+    ]
     assert not (out / "scan.sentences.jsonl").exists() and (out / "page.sentences.jsonl").exists()

@@ -32,7 +32,13 @@ def scheme_with_evidence(tmp_path):
 
 
 def test_a_new_label_reaches_every_axis_user(scheme_with_evidence):
-    assert load_scheme(scheme_with_evidence).axis("role").names == ["benefit", "challenge", "evidence", "recommendation", "none"]
+    assert load_scheme(scheme_with_evidence).axis("role").names == [
+        "benefit",
+        "challenge",
+        "evidence",
+        "recommendation",
+        "none",
+    ]
 
 
 def test_a_new_label_reaches_the_classifier(scheme_with_evidence):

@@ -26,9 +26,14 @@ def test_abbreviations():
         "H.Res. 971 and S.Res. 547 would condemn it.",
         "It passed.",
     ]
-    assert _texts("Trade rose (e.g. in steel). Dr. Smith agreed.") == ["Trade rose (e.g. in steel).", "Dr. Smith agreed."]
+    assert _texts("Trade rose (e.g. in steel). Dr. Smith agreed.") == [
+        "Trade rose (e.g. in steel).",
+        "Dr. Smith agreed.",
+    ]
     assert _texts("Forces moved to the U.S. The allies agreed.") == ["Forces moved to the U.S.", "The allies agreed."]
-    assert _texts("It cites 50 U.S.C. §§1701 et seq.) and other laws.") == ["It cites 50 U.S.C. §§1701 et seq.) and other laws."]
+    assert _texts("It cites 50 U.S.C. §§1701 et seq.) and other laws.") == [
+        "It cites 50 U.S.C. §§1701 et seq.) and other laws."
+    ]
 
 
 def test_sections_and_positions():
@@ -39,7 +44,10 @@ def test_sections_and_positions():
 
 
 def test_etc_can_end_a_sentence():
-    assert _texts("They bought ships, aircraft, etc. The cost was high.") == ["They bought ships, aircraft, etc.", "The cost was high."]
+    assert _texts("They bought ships, aircraft, etc. The cost was high.") == [
+        "They bought ships, aircraft, etc.",
+        "The cost was high.",
+    ]
 
 
 def test_segmenter_rebuilt_past_the_vocabulary_limit_segments_the_same(monkeypatch, reference):

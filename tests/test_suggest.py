@@ -7,9 +7,9 @@ import jsonschema
 import pytest
 from click.testing import CliRunner
 
-from argmine.model import load_model
 from argmine.cli import main
 from argmine.ingest import ingest
+from argmine.model import load_model
 from argmine.segment import segment
 from argmine.suggest import entropy, margin, suggest
 from conftest import ROOT
@@ -40,7 +40,9 @@ def pool():
         sentences = segment(ingest(path))
         predicted = model.predict(sentences)
         for i, s in enumerate(sentences):
-            rows.append({"key": (s.doc_id, s.sent_id), **{a: predicted[f"{a}_proba"].iloc[i] for a in ("role", "level")}})
+            rows.append(
+                {"key": (s.doc_id, s.sent_id), **{a: predicted[f"{a}_proba"].iloc[i] for a in ("role", "level")}}
+            )
     return rows
 
 
@@ -58,7 +60,9 @@ def test_the_least_certain_come_first(pool, by):
         assert record["uncertainty"]["score"] == pytest.approx(expected[record["doc_id"], record["sent_id"]], abs=1e-4)
     cut = scores[-1]
     others = [v for k, v in expected.items() if k not in {(r["doc_id"], r["sent_id"]) for r in result["sentences"]}]
-    assert all((v >= cut - 1e-4) if by == "margin" else (v <= cut + 1e-4) for v in others)  # nothing left out was less certain
+    assert all(
+        (v >= cut - 1e-4) if by == "margin" else (v <= cut + 1e-4) for v in others
+    )  # nothing left out was less certain
 
 
 def test_one_axis(pool):
@@ -77,7 +81,9 @@ def test_cli_table_jsonl_and_export(tmp_path):
     assert "4 of 103 sentences in 2 document(s), by entropy" in lines
     records = [json.loads(x) for x in out.read_text().splitlines()]
     assert len(records) == 4
-    validator = jsonschema.Draft202012Validator(json.loads((ROOT / "docs" / "schemas" / "sentence.schema.json").read_text()))
+    validator = jsonschema.Draft202012Validator(
+        json.loads((ROOT / "docs" / "schemas" / "sentence.schema.json").read_text())
+    )
     for record in records:
         validator.validate(record)  # sentence records plus `uncertainty`
     ls = tmp_path / "ls"

@@ -7,13 +7,14 @@ import pytest
 from sklearn.base import clone
 
 from argmine.classifiers import features, make_estimator, trusted_types
-from argmine.model import Model, load_model, save_model
-TRUSTED_TYPES = trusted_types()
+from argmine.classifiers.textcat import ARCHITECTURES, DEFAULT_ARCHITECTURE, SpacyTextcat
 from argmine.exchange.spacy import cat_key
 from argmine.gold import load_gold
+from argmine.model import Model, load_model, save_model
 from argmine.scheme import load_scheme
-from argmine.classifiers.textcat import ARCHITECTURES, DEFAULT_ARCHITECTURE, SpacyTextcat
 from conftest import GOLD
+
+TRUSTED_TYPES = trusted_types()
 
 STEPS = 30  # enough to learn something, quick to run
 
@@ -26,7 +27,10 @@ def gold():
 
 @pytest.fixture(scope="module")
 def fitted(gold):
-    return {axis: SpacyTextcat(axis=axis, max_steps=STEPS).fit(features(gold), gold[axis].to_numpy()) for axis in ("role", "level")}
+    return {
+        axis: SpacyTextcat(axis=axis, max_steps=STEPS).fit(features(gold), gold[axis].to_numpy())
+        for axis in ("role", "level")
+    }
 
 
 def test_registered_and_a_plain_estimator():
@@ -64,7 +68,9 @@ def test_save_and_load_give_identical_probabilities(tmp_path, fitted, gold):
 
     model = Model(dict(fitted), {"classifier": "spacy-textcat", "scheme": load_scheme().as_dict()})
     path = save_model(model, tmp_path / "textcat.skops")
-    assert sio.get_untrusted_types(file=path) == ["argmine.classifiers.textcat.SpacyTextcat"]  # bytes and str need no trust
+    assert sio.get_untrusted_types(file=path) == [
+        "argmine.classifiers.textcat.SpacyTextcat"
+    ]  # bytes and str need no trust
     assert set(sio.get_untrusted_types(file=path)) <= set(TRUSTED_TYPES)
     loaded = load_model(path)
     for axis, estimator in fitted.items():
@@ -86,7 +92,9 @@ def test_the_cached_pipeline_is_neither_saved_nor_pickled(fitted, gold):
 def test_refitting_is_deterministic(fitted, gold):
     state = random.getstate(), np.random.get_state()[1].copy()
     again = clone(fitted["level"]).fit(features(gold), gold["level"].to_numpy())
-    assert random.getstate() == state[0] and (np.random.get_state()[1] == state[1]).all()  # the caller's generators untouched
+    assert (
+        random.getstate() == state[0] and (np.random.get_state()[1] == state[1]).all()
+    )  # the caller's generators untouched
     np.testing.assert_array_equal(again.predict_proba(features(gold)), fitted["level"].predict_proba(features(gold)))
     assert again.pipeline_ == fitted["level"].pipeline_
 
@@ -133,10 +141,16 @@ def test_spacy_train_runs_the_shipped_config(tmp_path, gold):
 
     to_docbin(gold, axes=["level"]).to_disk(tmp_path / "level.spacy")
     config = resources.files("argmine").joinpath("config/textcat.cfg")
-    overrides = {"paths.train": str(tmp_path / "level.spacy"), "paths.dev": str(tmp_path / "level.spacy"), "training.max_steps": 5}
+    overrides = {
+        "paths.train": str(tmp_path / "level.spacy"),
+        "paths.dev": str(tmp_path / "level.spacy"),
+        "training.max_steps": 5,
+    }
     train(str(config), tmp_path / "out", overrides=overrides)
     nlp = spacy.load(tmp_path / "out" / "model-last")
-    assert set(nlp("Japan should act.").cats) == {cat_key("level", label) for label in load_scheme().axis("level").names}
+    assert set(nlp("Japan should act.").cats) == {
+        cat_key("level", label) for label in load_scheme().axis("level").names
+    }
 
 
 @pytest.mark.slow

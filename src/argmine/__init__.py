@@ -1,10 +1,10 @@
 """argmine: argument mining for policy texts.
 
-    >>> import argmine
-    >>> model = argmine.load_model("default")
-    >>> result = argmine.process_text("Japan should expand cyber cooperation.", model)
-    >>> result.sentences[0].labels["role"]
-    'recommendation'
+>>> import argmine
+>>> model = argmine.load_model("default")
+>>> result = argmine.process_text("Japan should expand cyber cooperation.", model)
+>>> result.sentences[0].labels["role"]
+'recommendation'
 """
 
 __version__ = "0.1.0"

@@ -43,7 +43,9 @@ class ClassifierOption(click.Option):
     def get_help_record(self, ctx):
         from .classifiers import registered
 
-        names = "; ".join(f"{c.name} ({c.help}{', extra ' + repr(c.extra) if c.extra else ''})" for c in registered().values())
+        names = "; ".join(
+            f"{c.name} ({c.help}{', extra ' + repr(c.extra) if c.extra else ''})" for c in registered().values()
+        )
         base = self.__dict__.setdefault("base_help", self.help)
         self.help = f"{base} One of: {names}; or one per axis, e.g. role=rules+words/level=words-lr."
         return super().get_help_record(ctx)
@@ -54,8 +56,13 @@ FOLDS = Folds()
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="argmine")
-@click.option("--config", "config_file", type=click.Path(dir_okay=False), metavar="FILE",
-              help="A TOML file overriding argmine's settings ([ingest], [run]) for every stage; also ARGMINE_CONFIG.")
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="A TOML file overriding argmine's settings ([ingest], [run]) for every stage; also ARGMINE_CONFIG.",
+)
 def main(config_file):
     """Argument mining for policy texts.
 
@@ -76,15 +83,57 @@ def main(config_file):
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder for the outputs, e.g. --out out.")
-@click.option("--model", default="default", show_default=True, help="A bundled model's name, 'rules', or a model file's path, e.g. --model models/mine.skops.")
-@click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(min=1), help="Documents processed in parallel (worker processes, or Dask workers), e.g. --jobs 4.")
+@click.option(
+    "--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder for the outputs, e.g. --out out."
+)
+@click.option(
+    "--model",
+    default="default",
+    show_default=True,
+    help="A bundled model's name, 'rules', or a model file's path, e.g. --model models/mine.skops.",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Documents processed in parallel (worker processes, or Dask workers), e.g. --jobs 4.",
+)
 @click.option("--force", is_flag=True, help="Redo every document, even those whose outputs are up to date.")
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no summaries; errors and the final tally still go to stderr.")
-@click.option("--engine", default="local", show_default=True, type=click.Choice(["local", "dask"]), help="Where documents run: here (local) or on Dask distributed, e.g. --engine dask.")
-@click.option("--scheduler", metavar="ADDRESS", help="A running Dask scheduler for --engine dask, e.g. --scheduler tcp://scheduler-host:8786 (default: a local cluster of --jobs workers).")
-@click.option("--explain", is_flag=True, help="Add to each sentence an `explanation`: the features that pushed its labels.")
-@click.option("--time-limit", type=click.FloatRange(min=0), metavar="SECONDS", help="Seconds one document may take before it fails and the run goes on (default 300, set in config/run.toml; 0: no limit).")
+@click.option(
+    "--quiet",
+    "-q",
+    is_flag=True,
+    help="No progress bar and no summaries; errors and the final tally still go to stderr.",
+)
+@click.option(
+    "--engine",
+    default="local",
+    show_default=True,
+    type=click.Choice(["local", "dask"]),
+    help="Where documents run: here (local) or on Dask distributed, e.g. --engine dask.",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help=(
+        "A running Dask scheduler for --engine dask, e.g. --scheduler "
+        "tcp://scheduler-host:8786 (default: a local cluster of --jobs workers)."
+    ),
+)
+@click.option(
+    "--explain", is_flag=True, help="Add to each sentence an `explanation`: the features that pushed its labels."
+)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0),
+    metavar="SECONDS",
+    help=(
+        "Seconds one document may take before it fails and the run "
+        "goes on (default 300, set in config/run.toml; 0: no limit)."
+    ),
+)
 def run(paths, out_dir, model, jobs, force, quiet, engine, scheduler, explain, time_limit):
     """Label and summarise documents (files, folders or glob patterns of .txt, .md, .html, .pdf, .docx).
 
@@ -104,7 +153,8 @@ def run(paths, out_dir, model, jobs, force, quiet, engine, scheduler, explain, t
     from pathlib import Path
 
     from .errors import InputError
-    from .run.pipeline import check_paths, run as run_documents
+    from .run.pipeline import check_paths
+    from .run.pipeline import run as run_documents
 
     if scheduler and engine != "dask":
         raise click.UsageError("--scheduler needs --engine dask")
@@ -122,14 +172,29 @@ def run(paths, out_dir, model, jobs, force, quiet, engine, scheduler, explain, t
 
     try:
         try:
-            record = run_documents(list(paths), out_dir, model, jobs=jobs, force=force, engine=engine, scheduler=scheduler, progress=progress, explain=explain, time_limit=time_limit)
+            record = run_documents(
+                list(paths),
+                out_dir,
+                model,
+                jobs=jobs,
+                force=force,
+                engine=engine,
+                scheduler=scheduler,
+                progress=progress,
+                explain=explain,
+                time_limit=time_limit,
+            )
         finally:
             if bar is not None:
                 bar.close()
     except KeyboardInterrupt:
         # Ctrl-C: the finished documents keep their outputs and the rerun skips them; run.json and
         # the combined outputs are written only by a run that ends.
-        done = f": {latest[0].documents} of {latest[0].total} documents done" if latest else " before any document was done"
+        done = (
+            f": {latest[0].documents} of {latest[0].total} documents done"
+            if latest
+            else " before any document was done"
+        )
         click.echo(f"Interrupted{done}; run the same command again to continue", err=True)
         sys.exit(130)
     counts = {"ok": 0, "skipped": 0, "failed": 0}
@@ -190,10 +255,26 @@ class _ProgressBar:
 @click.option("--pred", "pred_dir", help="An `argmine run` output folder to score.")
 @click.option("--model", help="A model (name or path) to run on the gold sentences.")
 @click.option("--classifier", cls=ClassifierOption, help="A classifier to cross-validate on the gold (with --cv).")
-@click.option("--cv", "folds", default="documents", show_default=True, type=FOLDS, help="Number of folds, or 'documents' for leave-one-document-out.")
-@click.option("--documents", type=click.Path(file_okay=False), help="Folder of the raw documents (default: raw/ beside the gold folder).")
+@click.option(
+    "--cv",
+    "folds",
+    default="documents",
+    show_default=True,
+    type=FOLDS,
+    help="Number of folds, or 'documents' for leave-one-document-out.",
+)
+@click.option(
+    "--documents",
+    type=click.Path(file_okay=False),
+    help="Folder of the raw documents (default: raw/ beside the gold folder).",
+)
 @click.option("--json", "json_path", type=click.Path(dir_okay=False), help="Also write the report as JSON.")
-@click.option("--plots", "plot_dir", type=click.Path(file_okay=False), help="Also draw confusion matrices and reliability diagrams (PNG) in this folder.")
+@click.option(
+    "--plots",
+    "plot_dir",
+    type=click.Path(file_okay=False),
+    help="Also draw confusion matrices and reliability diagrams (PNG) in this folder.",
+)
 def evaluate(gold, pred_dir, model, classifier, folds, documents, json_path, plot_dir):
     """Score predictions, a model, or a cross-validated classifier against the gold.
 
@@ -209,8 +290,8 @@ def evaluate(gold, pred_dir, model, classifier, folds, documents, json_path, plo
       argmine evaluate --gold corpus/gold --pred out --plots out/plots
     """
     from . import evaluation as ev
-    from .model import load_model
     from .gold import load_gold
+    from .model import load_model
 
     chosen = [o for o in (pred_dir, model, classifier) if o]
     if len(chosen) != 1:
@@ -235,8 +316,19 @@ def evaluate(gold, pred_dir, model, classifier, folds, documents, json_path, plo
 @main.command()
 @click.option("--gold", required=True, help="A gold .jsonl file or a folder of them.")
 @click.option("--classifiers", default="rules,tfidf-lr", show_default=True, help="Comma-separated classifier names.")
-@click.option("--cv", "folds", default="documents", show_default=True, type=FOLDS, help="Number of folds, or 'documents' for leave-one-document-out.")
-@click.option("--documents", type=click.Path(file_okay=False), help="Folder of the raw documents (default: raw/ beside the gold folder).")
+@click.option(
+    "--cv",
+    "folds",
+    default="documents",
+    show_default=True,
+    type=FOLDS,
+    help="Number of folds, or 'documents' for leave-one-document-out.",
+)
+@click.option(
+    "--documents",
+    type=click.Path(file_okay=False),
+    help="Folder of the raw documents (default: raw/ beside the gold folder).",
+)
 @click.option("--out", "out_prefix", default="comparison", show_default=True, help="Write OUT.md and OUT.json.")
 def compare(gold, classifiers, folds, documents, out_prefix):
     """Cross-validate several classifiers on the same folds and print one table.
@@ -262,7 +354,11 @@ def compare(gold, classifiers, folds, documents, out_prefix):
 
 @main.command()
 @click.option("--gold", help="A gold .jsonl file or a folder of them.")
-@click.option("--pred", "pred_path", help="Predictions instead: an `argmine run` output folder, or a sentences .jsonl file (argmine suggest --out).")
+@click.option(
+    "--pred",
+    "pred_path",
+    help="Predictions instead: an `argmine run` output folder, or a sentences .jsonl file (argmine suggest --out).",
+)
 @click.option(
     "--format",
     "fmt",
@@ -270,8 +366,18 @@ def compare(gold, classifiers, folds, documents, out_prefix):
     required=True,
     help="A flat table (csv, jsonl, parquet), a spaCy DocBin (spacy), or an annotation tool's tasks.",
 )
-@click.option("--out", "out_path", required=True, type=click.Path(), help="File to write; a folder for label-studio (tasks.json, label_config.xml).")
-@click.option("--documents", type=click.Path(file_okay=False), help="Folder of the raw documents (default: raw/ beside the gold folder).")
+@click.option(
+    "--out",
+    "out_path",
+    required=True,
+    type=click.Path(),
+    help="File to write; a folder for label-studio (tasks.json, label_config.xml).",
+)
+@click.option(
+    "--documents",
+    type=click.Path(file_okay=False),
+    help="Folder of the raw documents (default: raw/ beside the gold folder).",
+)
 def export(gold, pred_path, fmt, out_path, documents):
     """Write labelled sentences, gold or predicted, as a table or for another tool.
 
@@ -288,7 +394,8 @@ def export(gold, pred_path, fmt, out_path, documents):
       argmine export --pred out --format label-studio --out ls/
       argmine export --gold corpus/gold/crs-mq9-reaper.jsonl --format prodigy --out mq9.prodigy.jsonl
     """
-    from .exchange.export import TABLE_FORMATS, export as export_rows
+    from .exchange.export import TABLE_FORMATS
+    from .exchange.export import export as export_rows
 
     if bool(gold) == bool(pred_path):
         raise click.UsageError("give exactly one of --gold GOLD or --pred DIR")
@@ -299,10 +406,18 @@ def export(gold, pred_path, fmt, out_path, documents):
 
 @main.command("import")
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["label-studio", "doccano", "prodigy"]), required=True, help="The tool whose export FILE is.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["label-studio", "doccano", "prodigy"]),
+    required=True,
+    help="The tool whose export FILE is.",
+)
 @click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False), help="Gold file to write (.jsonl).")
 @click.option("--doc-id", default="", help="Document id of tasks that carry none (default: the --out file's name).")
-@click.option("--annotator", help="Keep only this annotator's annotations; also names the annotator where the export does not.")
+@click.option(
+    "--annotator", help="Keep only this annotator's annotations; also names the annotator where the export does not."
+)
 @click.option("--force", is_flag=True, help="Replace --out if it exists.")
 def import_(file, fmt, out_path, doc_id, annotator, force):
     """Turn an annotation tool's export back into a gold file.
@@ -331,7 +446,11 @@ def import_(file, fmt, out_path, doc_id, annotator, force):
 @main.command()
 @click.argument("a", type=click.Path(dir_okay=False))
 @click.argument("b", type=click.Path(dir_okay=False))
-@click.option("--documents", type=click.Path(file_okay=False), help="Folder of the raw documents, for the text of disagreements (default: raw/ beside the files' folder).")
+@click.option(
+    "--documents",
+    type=click.Path(file_okay=False),
+    help="Folder of the raw documents, for the text of disagreements (default: raw/ beside the files' folder).",
+)
 @click.option("--json", "json_path", help="Also write the report as JSON to this file ('-': print only the JSON).")
 def agreement(a, b, documents, json_path):
     """Agreement between two annotators of the same sentences.
@@ -348,7 +467,8 @@ def agreement(a, b, documents, json_path):
     """
     import json
 
-    from .evaluation.agreement import agreement as compare_annotators, format_report
+    from .evaluation.agreement import agreement as compare_annotators
+    from .evaluation.agreement import format_report
 
     report = compare_annotators(a, b, documents)
     text = json.dumps(report, indent=2, ensure_ascii=False) + "\n"
@@ -366,10 +486,23 @@ def agreement(a, b, documents, json_path):
 
 @main.command()
 @click.option("--gold", required=True, help="A gold .jsonl file or a folder of them.")
-@click.option("--classifier", cls=ClassifierOption, default="tfidf-lr", show_default=True, help="The classifier to train.")
+@click.option(
+    "--classifier", cls=ClassifierOption, default="tfidf-lr", show_default=True, help="The classifier to train."
+)
 @click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False), help="Model file to write (.skops).")
-@click.option("--cv", "folds", default="documents", show_default=True, type=FOLDS, help="Cross-validation recorded in the model: folds or 'documents'.")
-@click.option("--documents", type=click.Path(file_okay=False), help="Folder of the raw documents (default: raw/ beside the gold folder).")
+@click.option(
+    "--cv",
+    "folds",
+    default="documents",
+    show_default=True,
+    type=FOLDS,
+    help="Cross-validation recorded in the model: folds or 'documents'.",
+)
+@click.option(
+    "--documents",
+    type=click.Path(file_okay=False),
+    help="Folder of the raw documents (default: raw/ beside the gold folder).",
+)
 def train(gold, classifier, out_path, folds, documents):
     """Train a classifier on the gold and save it with its metadata.
 
@@ -384,14 +517,21 @@ def train(gold, classifier, out_path, folds, documents):
     save_model(model, out_path)
     cv = model.metadata["cross_validation"]
     scores = ", ".join(f"{k} {v:.3f}" for k, v in cv.items() if k.endswith("macro_f1"))
-    click.echo(f"saved {out_path}: {classifier} on {model.metadata['training_data']['sentences']} sentences; {cv['folds']}: {scores}")
+    click.echo(
+        f"saved {out_path}: {classifier} on {model.metadata['training_data']['sentences']} "
+        f"sentences; {cv['folds']}: {scores}"
+    )
 
 
 @main.command()
 @click.argument("sentence")
-@click.option("--model", default="default", show_default=True, help="A bundled model's name, 'rules', or a model file's path.")
+@click.option(
+    "--model", default="default", show_default=True, help="A bundled model's name, 'rules', or a model file's path."
+)
 @click.option("--section", default="", help="The heading the sentence stands under (heading cues count).")
-@click.option("-k", "--top", "top_k", default=5, show_default=True, type=click.IntRange(min=1), help="Features to show per axis.")
+@click.option(
+    "-k", "--top", "top_k", default=5, show_default=True, type=click.IntRange(min=1), help="Features to show per axis."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the explanation as JSON.")
 def explain(sentence, model, section, top_k, as_json):
     """Show which features pushed a sentence's labels.
@@ -409,8 +549,8 @@ def explain(sentence, model, section, top_k, as_json):
     """
     import json
 
-    from .model import load_model
     from .explain import explain_text, format_explanation
+    from .model import load_model
 
     explanation = explain_text(sentence, load_model(model), section, top_k)
     if as_json:
@@ -421,11 +561,26 @@ def explain(sentence, model, section, top_k, as_json):
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--model", default="default", show_default=True, help="A bundled model's name, 'rules', or a model file's path.")
-@click.option("-n", "count", default=50, show_default=True, type=click.IntRange(min=1), help="How many sentences to suggest.")
-@click.option("--by", type=click.Choice(["margin", "entropy"]), default="margin", show_default=True, help="Smallest margin between the top two probabilities, or highest entropy.")
+@click.option(
+    "--model", default="default", show_default=True, help="A bundled model's name, 'rules', or a model file's path."
+)
+@click.option(
+    "-n", "count", default=50, show_default=True, type=click.IntRange(min=1), help="How many sentences to suggest."
+)
+@click.option(
+    "--by",
+    type=click.Choice(["margin", "entropy"]),
+    default="margin",
+    show_default=True,
+    help="Smallest margin between the top two probabilities, or highest entropy.",
+)
 @click.option("--axis", help="Rank by this axis only (default: each sentence's least certain axis).")
-@click.option("--out", "out_path", type=click.Path(dir_okay=False), help="Also write the sentences as JSONL, for `argmine export --pred FILE`.")
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(dir_okay=False),
+    help="Also write the sentences as JSONL, for `argmine export --pred FILE`.",
+)
 def suggest(paths, model, count, by, axis, out_path):
     """List the sentences whose predictions are least certain: what to label next.
 
@@ -440,10 +595,11 @@ def suggest(paths, model, count, by, axis, out_path):
       argmine suggest corpus/unlabelled/crs -n 50 --by entropy --out next.jsonl
       argmine export --pred next.jsonl --format label-studio --out ls-next/
     """
-    from .model import load_model
     from .errors import InputError
+    from .model import load_model
     from .run.pipeline import check_paths
-    from .suggest import format_table, suggest as least_certain, write_jsonl
+    from .suggest import format_table, write_jsonl
+    from .suggest import suggest as least_certain
 
     try:
         check_paths(paths)
@@ -453,7 +609,10 @@ def suggest(paths, model, count, by, axis, out_path):
     click.echo(format_table(result), nl=False)
     for failure in result["failed"]:
         click.echo(f"Error: {failure['error']}", err=True)
-    click.echo(f"{len(result['sentences'])} of {result['pool']} sentences in {result['documents']} document(s), by {by}", err=True)
+    click.echo(
+        f"{len(result['sentences'])} of {result['pool']} sentences in {result['documents']} document(s), by {by}",
+        err=True,
+    )
     if out_path:
         click.echo(f"wrote {write_jsonl(result['sentences'], out_path)}", err=True)
 

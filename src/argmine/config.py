@@ -44,7 +44,9 @@ def _settings(section: str, user_file: str) -> dict:
         overrides = _user(user_file)
         unknown = sorted(set(overrides) - set(SECTIONS))
         if unknown:
-            raise ConfigError(f"{user_file}: unknown section [{unknown[0]}]; use {', '.join(f'[{s}]' for s in SECTIONS)}")
+            raise ConfigError(
+                f"{user_file}: unknown section [{unknown[0]}]; use {', '.join(f'[{s}]' for s in SECTIONS)}"
+            )
         _apply(merged, overrides.get(section, {}), user_file, section)
     return merged
 
@@ -55,7 +57,9 @@ def _user(path: str) -> dict:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
-        raise ConfigError(f"{path}: cannot read the settings file ({reason}); check the path given by --config or {ENV}") from None
+        raise ConfigError(
+            f"{path}: cannot read the settings file ({reason}); check the path given by --config or {ENV}"
+        ) from None
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -67,13 +71,17 @@ def _apply(base: dict, overrides: dict, path: str, where: str) -> None:
     for key, value in overrides.items():
         name = f"{where}.{key}"
         if key not in base:
-            raise ConfigError(f"{path}: unknown setting '{name}'; see the bundled config/{where.split('.')[0]}.toml for the keys")
+            raise ConfigError(
+                f"{path}: unknown setting '{name}'; see the bundled config/{where.split('.')[0]}.toml for the keys"
+            )
         if isinstance(base[key], dict):
             if not isinstance(value, dict):
                 raise ConfigError(f"{path}: '{name}' must be a table ([{name}])")
             _apply(base[key], value, path, name)
         elif not _same_type(base[key], value):
-            raise ConfigError(f"{path}: '{name}' must be {type(base[key]).__name__}, like the bundled value {base[key]!r}")
+            raise ConfigError(
+                f"{path}: '{name}' must be {type(base[key]).__name__}, like the bundled value {base[key]!r}"
+            )
         else:
             base[key] = value
 

@@ -1,7 +1,14 @@
 """Typed domain errors. The CLI turns each into a one-line message and a non-zero exit."""
 
 __all__ = [
-    "ArgmineError", "InputError", "GoldError", "ModelError", "AnnotationError", "SchemeError", "ConfigError", "EngineError",
+    "ArgmineError",
+    "InputError",
+    "GoldError",
+    "ModelError",
+    "AnnotationError",
+    "SchemeError",
+    "ConfigError",
+    "EngineError",
 ]
 
 

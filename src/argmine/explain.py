@@ -42,7 +42,9 @@ def explain(model: Model, rows, top_k: int = TOP_K) -> list[dict]:
         else:
             pushes, method = _by_leaving_out(estimator, X, labels), LEAVE_ONE_OUT
         for i, found in enumerate(pushes):
-            ranked = sorted(((name, w) for name, w in found.items() if w > 0), key=lambda item: (-item[1], item[0]))[:top_k]
+            ranked = sorted(((name, w) for name, w in found.items() if w > 0), key=lambda item: (-item[1], item[0]))[
+                :top_k
+            ]
             out[i][axis] = {
                 "label": labels[i],
                 "confidence": round(float(predicted[f"{axis}_confidence"].iloc[i]), 4),
@@ -119,7 +121,9 @@ def _by_leaving_out(estimator, X: pd.DataFrame, labels: list[str]) -> list[dict[
         variants.append({"text": row.text, "section": row.section, "position": row.position})
         owners.append((i, None))
         for m in words:
-            variants.append({"text": _without(row.text, m.start(), m.end()), "section": row.section, "position": row.position})
+            variants.append(
+                {"text": _without(row.text, m.start(), m.end()), "section": row.section, "position": row.position}
+            )
             owners.append((i, m.group()))
         if row.section not in ("", NO_HEADING):
             variants.append({"text": row.text, "section": NO_HEADING, "position": row.position})

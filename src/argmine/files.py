@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 TEMP_SUFFIX = ".tmp"
 
@@ -53,7 +53,9 @@ def read_text(path: str | Path, error: type[Exception]) -> str:
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
-        raise error(f"{path}: cannot be read ({exc.strerror or type(exc).__name__}); check the path and its permissions") from None
+        raise error(
+            f"{path}: cannot be read ({exc.strerror or type(exc).__name__}); check the path and its permissions"
+        ) from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from .files import json_lines, read_text
 from .errors import GoldError, InputError
+from .files import json_lines, read_text
 from .ingest import SUFFIXES, TEXT_SUFFIXES, ingest
 from .scheme import Scheme, load_scheme
 
@@ -44,7 +44,9 @@ def load_gold(path: str | Path, documents: str | Path | None = None, scheme: Sch
     for p, frame in zip(files, frames):
         for doc_id in frame["doc_id"].unique():
             if doc_id in seen:
-                raise GoldError(f"{p}: document '{doc_id}' is also labelled in {seen[doc_id]}; keep one gold file per document")
+                raise GoldError(
+                    f"{p}: document '{doc_id}' is also labelled in {seen[doc_id]}; keep one gold file per document"
+                )
             seen[doc_id] = p
     return data
 
@@ -57,7 +59,9 @@ def _load_file(path: Path, documents: Path | None, scheme: Scheme) -> pd.DataFra
     for where, row in json_lines(path, read_text(path, GoldError), GoldError):
         for key in (*REQUIRED, *scheme.axis_names):
             if key not in row:
-                raise GoldError(f"{where}: missing field '{key}'; every row needs {', '.join((*REQUIRED, *scheme.axis_names))}")
+                raise GoldError(
+                    f"{where}: missing field '{key}'; every row needs {', '.join((*REQUIRED, *scheme.axis_names))}"
+                )
         for axis in scheme.axes:
             if row[axis.name] not in axis.names:
                 raise GoldError(
@@ -65,14 +69,19 @@ def _load_file(path: Path, documents: Path | None, scheme: Scheme) -> pd.DataFra
                 )
         if isinstance(row["sent_id"], bool) or not isinstance(row["sent_id"], int) or row["sent_id"] < 1:
             raise GoldError(f"{where}: sent_id must be a positive integer, got {row['sent_id']!r}")
-        for key, what in (("doc_id", "the document's file name without its suffix"), ("text", "the sentence as in the cleaned document")):
+        for key, what in (
+            ("doc_id", "the document's file name without its suffix"),
+            ("text", "the sentence as in the cleaned document"),
+        ):
             if not isinstance(row[key], str) or not row[key].strip():
                 raise GoldError(f"{where}: {key} must be a non-empty string ({what}), got {row[key]!r}")
         if row.get("exclude") is not None and not isinstance(row["exclude"], bool):
             raise GoldError(f"{where}: exclude must be true or false, got {row['exclude']!r}")
         key = (row["doc_id"], row["sent_id"])
         if key in ids:
-            raise GoldError(f"{where}: duplicate sent_id {row['sent_id']} for document '{row['doc_id']}'; ids must be unique")
+            raise GoldError(
+                f"{where}: duplicate sent_id {row['sent_id']} for document '{row['doc_id']}'; ids must be unique"
+            )
         ids.add(key)
         doc_id = row["doc_id"]
         if doc_id not in texts:
@@ -108,7 +117,9 @@ def _document_text(doc_id: str, documents: Path | None, gold_file: Path, where: 
     path = document_path(doc_id, documents, gold_file)
     if path is None:
         folder = documents or gold_file.parent.parent / "raw"
-        raise GoldError(f"{where}: document '{doc_id}' not found in {folder}/; put the raw document there (same name as doc_id)")
+        raise GoldError(
+            f"{where}: document '{doc_id}' not found in {folder}/; put the raw document there (same name as doc_id)"
+        )
     try:
         return ingest(path, doc_id).text
     except InputError as exc:

@@ -8,6 +8,7 @@ import json
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -17,9 +18,18 @@ from .config import bundled_text
 from .errors import ModelError
 from .files import atomic
 from .scheme import Scheme, load_scheme
+from .types import Sentence
 
 __all__ = [
-    "MODEL_FORMAT", "MODEL_FORMAT_VERSION", "Model", "bundled_models", "fit_model", "load_model", "model_digest", "model_path", "save_model",
+    "MODEL_FORMAT",
+    "MODEL_FORMAT_VERSION",
+    "Model",
+    "bundled_models",
+    "fit_model",
+    "load_model",
+    "model_digest",
+    "model_path",
+    "save_model",
 ]
 
 MODEL_FORMAT = "argmine-model"
@@ -30,10 +40,10 @@ MODEL_FORMAT_VERSION = 2  # 2: classifiers moved to argmine.classifiers (type na
 class Model:
     """One fitted estimator per axis of the scheme, with the metadata saved beside them."""
 
-    estimators: dict[str, BaseEstimator]
+    estimators: dict[str, Any]  # scikit-learn estimators, one per axis
     metadata: dict = field(default_factory=dict)
 
-    def decide(self, rows) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]]:
+    def decide(self, rows: Any) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]]:
         """The one decision rule: per axis the most probable label and its probability as confidence.
 
         Returns ``{axis: (labels, confidences, probabilities, classes)}``. ``run``, ``evaluate``,
@@ -48,7 +58,7 @@ class Model:
             decided[axis] = (np.asarray(classes, dtype=object)[best], proba[np.arange(len(X)), best], proba, classes)
         return decided
 
-    def predict(self, rows) -> pd.DataFrame:
+    def predict(self, rows: Any) -> pd.DataFrame:
         """Per axis: the label and its confidence (``<axis>``, ``<axis>_confidence``) and all
         probabilities (``<axis>_proba``), by ``decide``."""
         X = features(rows)
@@ -56,10 +66,12 @@ class Model:
         for axis, (labels, confidences, proba, classes) in self.decide(X).items():
             out[axis] = pd.Series(labels, index=X.index, dtype=object if len(X) else str)
             out[f"{axis}_confidence"] = pd.Series(confidences, index=X.index, dtype=float)
-            out[f"{axis}_proba"] = pd.Series([dict(zip(classes, map(float, p))) for p in proba], index=X.index, dtype=object)
+            out[f"{axis}_proba"] = pd.Series(
+                [dict(zip(classes, map(float, p))) for p in proba], index=X.index, dtype=object
+            )
         return out
 
-    def label(self, sentences) -> None:
+    def label(self, sentences: list[Sentence]) -> None:
         """Set ``labels`` and ``confidences`` on Sentence records in place, by ``decide``."""
         if not sentences:
             return
@@ -137,19 +149,26 @@ def _read(path: Path, scheme: Scheme) -> Model:
         untrusted = sio.get_untrusted_types(file=path)
         refused = sorted(set(untrusted) - set(trusted_types()))
         if refused:
-            raise ModelError(f"{path}: refused: the file holds types argmine does not trust ({', '.join(refused)}); use a model trained by argmine")
+            raise ModelError(
+                f"{path}: refused: the file holds types argmine does not "
+                f"trust ({', '.join(refused)}); use a model trained by argmine"
+            )
         data = sio.load(path, trusted=sorted(set(untrusted)))
     except ModelError:
         raise
     except (zipfile.BadZipFile, EOFError, KeyError, ValueError, OSError, TypeError) as exc:
-        raise ModelError(f"{path}: not a readable argmine model file ({type(exc).__name__}); retrain it with `argmine train`") from None
+        raise ModelError(
+            f"{path}: not a readable argmine model file ({type(exc).__name__}); retrain it with `argmine train`"
+        ) from None
     try:
         metadata = json.loads(data["metadata"])
         estimators = data["estimators"]
     except (TypeError, KeyError, ValueError):
         raise ModelError(f"{path}: not an argmine model file (no metadata); retrain it with `argmine train`") from None
     if not isinstance(metadata, dict) or "scheme" not in metadata:
-        raise ModelError(f"{path}: not an argmine model file (no label scheme in its metadata); retrain it with `argmine train`")
+        raise ModelError(
+            f"{path}: not an argmine model file (no label scheme in its metadata); retrain it with `argmine train`"
+        )
     if metadata["scheme"] != scheme.as_dict():
         raise ModelError(
             f"{path}: trained with another label scheme ({_describe(metadata['scheme'])}) than the current one"
@@ -157,7 +176,10 @@ def _read(path: Path, scheme: Scheme) -> Model:
         )
     for axis in scheme.axis_names:
         if not isinstance(estimators, dict) or not hasattr(estimators.get(axis), "predict_proba"):
-            raise ModelError(f"{path}: not an argmine model file (no classifier for the axis '{axis}'); retrain it with `argmine train`")
+            raise ModelError(
+                f"{path}: not an argmine model file (no classifier for "
+                f"the axis '{axis}'); retrain it with `argmine train`"
+            )
     return Model(estimators, metadata)
 
 
@@ -166,5 +188,6 @@ def _describe(scheme: object) -> str:
     if not isinstance(scheme, dict):
         return repr(scheme)
     return "; ".join(
-        f"{axis}: {', '.join(map(str, labels)) if isinstance(labels, list) else repr(labels)}" for axis, labels in scheme.items()
+        f"{axis}: {', '.join(map(str, labels)) if isinstance(labels, list) else repr(labels)}"
+        for axis, labels in scheme.items()
     )

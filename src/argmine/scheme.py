@@ -88,25 +88,34 @@ def _parse(text: str, where: str) -> Scheme:
         try:
             labels = tuple(
                 Label(
-                    l["name"],
-                    l["definition"],
-                    tuple(l.get("cues", ())),
-                    tuple(l.get("heading_cues", ())),
-                    float(l.get("rules_weight", 1.0)),
+                    label["name"],
+                    label["definition"],
+                    tuple(label.get("cues", ())),
+                    tuple(label.get("heading_cues", ())),
+                    float(label.get("rules_weight", 1.0)),
                 )
-                for l in raw["label"]
+                for label in raw["label"]
             )
-            axis = Axis(raw["name"], raw.get("question", ""), raw["default"], labels, raw.get("rules_fallback", raw["default"]))
+            axis = Axis(
+                raw["name"], raw.get("question", ""), raw["default"], labels, raw.get("rules_fallback", raw["default"])
+            )
         except KeyError as exc:
-            raise SchemeError(f"{where}: axis {i} lacks the key {exc}; every axis needs name, default and labels with name and definition") from None
+            raise SchemeError(
+                f"{where}: axis {i} lacks the key {exc}; every axis "
+                "needs name, default and labels with name and definition"
+            ) from None
         for key in ("default", "rules_fallback"):
             if getattr(axis, key) not in axis.names:
-                raise SchemeError(f"{where}: axis '{axis.name}' has {key} '{getattr(axis, key)}', which is not one of its labels")
+                raise SchemeError(
+                    f"{where}: axis '{axis.name}' has {key} '{getattr(axis, key)}', which is not one of its labels"
+                )
         if len(set(axis.names)) != len(axis.names):
             raise SchemeError(f"{where}: axis '{axis.name}' names a label twice")
         axes.append(axis)
     if len(axes) < 2:
-        raise SchemeError(f"{where}: {len(axes) or 'no'} [[axis]] defined; the summary needs two axes (its rows and columns)")
+        raise SchemeError(
+            f"{where}: {len(axes) or 'no'} [[axis]] defined; the summary needs two axes (its rows and columns)"
+        )
     names = [axis.name for axis in axes]
     table = data.get("summary", {"rows": names[-1], "columns": names[0]})
     summary = (table.get("rows"), table.get("columns")) if isinstance(table, dict) else (None, None)
@@ -115,4 +124,4 @@ def _parse(text: str, where: str) -> Scheme:
             raise SchemeError(f"{where}: [summary] {key} = {name!r} is not an axis; use one of {', '.join(names)}")
     if summary[0] == summary[1]:
         raise SchemeError(f"{where}: [summary] rows and columns are both '{summary[0]}'; name two different axes")
-    return Scheme(tuple(axes), summary)
+    return Scheme(tuple(axes), (str(summary[0]), str(summary[1])))

@@ -55,8 +55,7 @@ class AbbreviationBoundaries:
                 word = tokens[i - 2]
                 after_abbreviation = prev.text == "." and not word.whitespace_ and word.text[-1].isalpha()
                 if token.text[0].islower() or (
-                    after_abbreviation
-                    and (token.text[0].isdigit() or "." in word.text or word.text in self.no_split)
+                    after_abbreviation and (token.text[0].isdigit() or "." in word.text or word.text in self.no_split)
                 ):
                     token.is_sent_start = False
             elif prev.text in self.split_before_function_word and token.is_title and token.is_stop:

@@ -12,8 +12,8 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-from .model import Model
 from .errors import ArgmineError, InputError, ModelError
+from .model import Model
 
 BY = ("margin", "entropy")
 
@@ -70,13 +70,25 @@ def suggest(paths: list[str | Path], model: Model, n: int = 50, by: str = "margi
             scores = {name: measure(predicted[f"{name}_proba"].iloc[i]) for name in chosen}
             worst = (min if by == "margin" else max)(scores, key=scores.get)
             record = {"schema_version": SCHEMA_VERSION, **sentence.record()}
-            record["uncertainty"] = {"by": by, "score": round(scores[worst], 4), "axis": worst, **{k: round(v, 4) for k, v in scores.items()}}
+            record["uncertainty"] = {
+                "by": by,
+                "score": round(scores[worst], 4),
+                "axis": worst,
+                **{k: round(v, 4) for k, v in scores.items()},
+            }
             pool.append(record)
     if not files:
         raise InputError("no .txt, .md, .html, .htm, .pdf or .docx documents found in the given paths")
     sign = 1 if by == "margin" else -1
     ranked = sorted(pool, key=lambda r: sign * r["uncertainty"]["score"])  # stable: document order breaks ties
-    return {"by": by, "axis": axis or "all", "sentences": ranked[:n], "pool": len(pool), "documents": documents, "failed": failed}
+    return {
+        "by": by,
+        "axis": axis or "all",
+        "sentences": ranked[:n],
+        "pool": len(pool),
+        "documents": documents,
+        "failed": failed,
+    }
 
 
 def format_table(result: dict, width: int = 72) -> str:
@@ -94,7 +106,15 @@ def format_table(result: dict, width: int = 72) -> str:
     widths = [max(len(c[i]) for c in [head, *cells]) for i in range(len(head) - 1)]
 
     def line(c):
-        return "  ".join([c[0].rjust(widths[0]), *(x.ljust(w) for x, w in zip(c[1:3], widths[1:3])), c[3].rjust(widths[3]), c[4].ljust(widths[4]), c[5]])
+        return "  ".join(
+            [
+                c[0].rjust(widths[0]),
+                *(x.ljust(w) for x, w in zip(c[1:3], widths[1:3])),
+                c[3].rjust(widths[3]),
+                c[4].ljust(widths[4]),
+                c[5],
+            ]
+        )
 
     out = [line(head)]
     out.append("-" * len(out[0]))

@@ -48,7 +48,10 @@ def summarize(document: Document, sentences: list[Sentence], scheme: Scheme | No
         "warnings": document.warnings,
         "totals": {
             "sentences": len(sentences),
-            **{axis.name: {n: sum(1 for s in sentences if s.labels[axis.name] == n) for n in axis.names} for axis in (columns, rows)},
+            **{
+                axis.name: {n: sum(1 for s in sentences if s.labels[axis.name] == n) for n in axis.names}
+                for axis in (columns, rows)
+            },
         },
         "cells": out_cells,
     }

@@ -7,12 +7,15 @@ import platform
 from pathlib import Path
 
 import numpy as np
+
 from .model import MODEL_FORMAT, MODEL_FORMAT_VERSION, Model, fit_model
 
 __all__ = ["train"]
 
 
-def train(gold_path: str | Path, classifier: str, documents: str | Path | None = None, folds: int | str = "documents") -> Model:
+def train(
+    gold_path: str | Path, classifier: str, documents: str | Path | None = None, folds: int | str = "documents"
+) -> Model:
     """Fit a model on all gold under ``gold_path`` and record its cross-validated scores and provenance."""
     from . import __version__
     from .evaluation.crossval import cross_validate

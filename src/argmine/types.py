@@ -89,7 +89,9 @@ class Sentence:
     labels: dict[str, str] = field(default_factory=dict)
     confidences: dict[str, float] = field(default_factory=dict)
     page: int | None = None  # 1-based page where the sentence starts (PDF); None for formats without pages
-    explanation: dict | None = None  # per axis, the features that pushed the label (argmine.explain); None unless asked for
+    explanation: dict | None = (
+        None  # per axis, the features that pushed the label (argmine.explain); None unless asked for
+    )
 
     def record(self) -> dict:
         row = {

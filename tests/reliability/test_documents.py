@@ -11,12 +11,12 @@ import pytest
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
 
-from argmine.render import html as report
 from argmine.cli import main
 from argmine.errors import InputError
 from argmine.ingest import ingest
-from argmine.run.worker import Task, process_document
 from argmine.model import model_digest
+from argmine.render import html as report
+from argmine.run.worker import Task, process_document
 from argmine.segment import segment
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -125,12 +125,27 @@ def _link(name, target):
 FAILING = {
     "empty": (_write("empty.txt", b""), "the file is empty; give a document with text in it"),
     "whitespace": (_write("blank.md", " \n\t\n\r\n   \n"), "the file is empty; give a document with text in it"),
-    "binary": (_write("image.txt", bytes(range(256)) * 64), "looks like a binary file, not text; convert it to .txt or .md first"),
-    "truncated pdf": (_truncated_pdf, "cannot be read as a PDF (damaged, truncated or not a PDF); download or export it again"),
-    "no text layer": (lambda f: scanned_pdf(f / "scan.pdf"), "has no text layer (scanned images?); run OCR first, e.g. ocrmypdf in.pdf out.pdf"),
+    "binary": (
+        _write("image.txt", bytes(range(256)) * 64),
+        "looks like a binary file, not text; convert it to .txt or .md first",
+    ),
+    "truncated pdf": (
+        _truncated_pdf,
+        "cannot be read as a PDF (damaged, truncated or not a PDF); download or export it again",
+    ),
+    "no text layer": (
+        lambda f: scanned_pdf(f / "scan.pdf"),
+        "has no text layer (scanned images?); run OCR first, e.g. ocrmypdf in.pdf out.pdf",
+    ),
     "not English": (_write("bericht.txt", GERMAN * 2), None),  # message checked in its own test
-    "broken symlink": (_link("gone.txt", "nowhere.txt"), "a broken symbolic link (to nowhere.txt); fix the link or remove it"),
-    "symlink loop": (_link("loop.md", "loop.md"), "a symbolic link loop (following it never reaches a file); fix the link or remove it"),
+    "broken symlink": (
+        _link("gone.txt", "nowhere.txt"),
+        "a broken symbolic link (to nowhere.txt); fix the link or remove it",
+    ),
+    "symlink loop": (
+        _link("loop.md", "loop.md"),
+        "a symbolic link loop (following it never reaches a file); fix the link or remove it",
+    ),
 }
 
 
@@ -154,7 +169,7 @@ def test_not_english_is_refused(tmp_path):
 
 
 FOREIGN_PARAGRAPH = (
-    "a paragraph does not look like English (\"Die Zusammenarbeit zwischen Japan und der ...\", 70 words); argmine reads"
+    'a paragraph does not look like English ("Die Zusammenarbeit zwischen Japan und der ...", 70 words); argmine reads'
     " English only, so the labels of its sentences are unreliable"
 )
 
@@ -224,7 +239,8 @@ def test_fifty_megabyte_file_is_refused(tmp_path):
     with pytest.raises(InputError) as err:
         ingest(path)
     assert str(err.value) == (
-        f"{path}: {size:,} characters of text, more than the 10,000,000 argmine reads from one document; split it into smaller documents"
+        f"{path}: {size:,} characters of text, more than the 10,000,000 "
+        "argmine reads from one document; split it into smaller documents"
     )
 
 
@@ -242,7 +258,8 @@ def test_hanging_pdf_stops_at_the_time_limit(tmp_path):
         "path": str(path),
         "doc_id": "bomb",
         "status": "failed",
-        "error": f"{path}: took longer than 2 s, the limit for one document; split it, or raise the limit with --time-limit",
+        "error": f"{path}: took longer than 2 s, the limit for one "
+        "document; split it, or raise the limit with --time-limit",
         "sentences": 0,
         "warnings": [],
     }
@@ -338,18 +355,24 @@ def test_batch_of_bad_documents_loses_no_good_one(tmp_path, jobs):
         path = write(folder)
         expected[path.name] = message
     (folder / "bomb.pdf").write_bytes(hanging_pdf(10_000_000))
-    expected["bomb.pdf"] = "took longer than 3 s, the limit for one document; split it, or raise the limit with --time-limit"
+    expected["bomb.pdf"] = (
+        "took longer than 3 s, the limit for one document; split it, or raise the limit with --time-limit"
+    )
     fifty_megabytes(folder / "dump.txt")
     expected["dump.txt"] = None  # its message: test_fifty_megabyte_file_is_refused
     (folder / "paper.txt").write_text(ENGLISH, encoding="utf-8")
     text_pdf(folder / "brief.pdf")
     out = tmp_path / "out"
-    result = CliRunner().invoke(main, ["run", str(folder), "--out", str(out), "--quiet", "--time-limit", "3", "--jobs", jobs])
+    result = CliRunner().invoke(
+        main, ["run", str(folder), "--out", str(out), "--quiet", "--time-limit", "3", "--jobs", jobs]
+    )
     assert result.exit_code == 1
     assert "Traceback" not in result.output
     errors = [line for line in result.output.splitlines() if line.startswith("Error: ")]
     assert len(errors) == len(expected)
-    assert f"Error: {folder / 'dump.txt'}: " in "\n".join(errors) and "characters of text, more than the 10,000,000" in "\n".join(errors)
+    assert f"Error: {folder / 'dump.txt'}: " in "\n".join(
+        errors
+    ) and "characters of text, more than the 10,000,000" in "\n".join(errors)
     for line in errors:
         name = line[len(f"Error: {folder}/") :].split(":", 1)[0]
         if expected[name] is not None:
@@ -358,6 +381,13 @@ def test_batch_of_bad_documents_loses_no_good_one(tmp_path, jobs):
     statuses = {Path(d["path"]).name: d["status"] for d in run["documents"]}
     assert statuses == {**{name: "failed" for name in expected}, "paper.txt": "ok", "brief.pdf": "ok"}
     for doc_id in ("paper", "brief"):
-        assert all((out / f"{doc_id}{suffix}").is_file() for suffix in (".sentences.jsonl", ".summary.json", ".summary.md", ".html"))
-    produced = {p.name.split(".")[0] for p in out.iterdir() if p.name.endswith(".summary.json") and p.name != "collection.summary.json"}
+        assert all(
+            (out / f"{doc_id}{suffix}").is_file()
+            for suffix in (".sentences.jsonl", ".summary.json", ".summary.md", ".html")
+        )
+    produced = {
+        p.name.split(".")[0]
+        for p in out.iterdir()
+        if p.name.endswith(".summary.json") and p.name != "collection.summary.json"
+    }
     assert produced == {"paper", "brief"}

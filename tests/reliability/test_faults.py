@@ -130,7 +130,12 @@ def test_a_stopped_run_continues_and_ends_as_if_never_stopped(how, jobs, corpus,
     out = tmp_path / "out"
     total = len(doc_ids)
     proc = subprocess.Popen(
-        command(corpus, out, jobs), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=ENV, start_new_session=True
+        command(corpus, out, jobs),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=ENV,
+        start_new_session=True,
     )
     try:
         stop_midway(proc, out, total, how)
@@ -221,4 +226,3 @@ def test_interrupted_before_any_document(tmp_path, monkeypatch, corpus):
     result = CliRunner().invoke(main, ["run", str(corpus), "--out", str(tmp_path / "out")])
     assert result.exit_code == 130
     assert result.output == "Interrupted before any document was done; run the same command again to continue\n"
-

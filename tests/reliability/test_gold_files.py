@@ -8,9 +8,9 @@ import shutil
 import pytest
 from click.testing import CliRunner
 
-from argmine.evaluation.agreement import read_annotations
 from argmine.cli import main
 from argmine.errors import AnnotationError, GoldError
+from argmine.evaluation.agreement import read_annotations
 from argmine.gold import load_gold
 from conftest import GOLD, ROOT
 
@@ -34,7 +34,11 @@ def _second(**changes) -> dict:
 
 # (case, second line of the gold file, message after "PATH:2: ")
 BAD_ROWS = [
-    ("not-json", _line(ROWS[1])[:40], "not valid JSON (Unterminated string starting at); each line must be one JSON object"),
+    (
+        "not-json",
+        _line(ROWS[1])[:40],
+        "not valid JSON (Unterminated string starting at); each line must be one JSON object",
+    ),
     ("not-an-object", "[1, 2]", "not a JSON object; each line must be one JSON object"),
     ("unknown-role", _second(role="advice"), f"unknown role label 'advice'; use one of {ROLES}"),
     ("unknown-level", _second(level="tactical"), f"unknown level label 'tactical'; use one of {LEVELS}"),
@@ -42,13 +46,22 @@ BAD_ROWS = [
     ("missing-label", _second(level=None), f"missing field 'level'; every row needs {FIELDS}"),
     ("duplicate-sent-id", _second(sent_id=1), f"duplicate sent_id 1 for document '{DOC}'; ids must be unique"),
     ("sent-id-not-integer", _second(sent_id="2"), "sent_id must be a positive integer, got '2'"),
-    ("doc-id-not-string", _second(doc_id=["x"]), "doc_id must be a non-empty string (the document's file name without its suffix), got ['x']"),
-    ("text-empty", _second(text=" "), "text must be a non-empty string (the sentence as in the cleaned document), got ' '"),
+    (
+        "doc-id-not-string",
+        _second(doc_id=["x"]),
+        "doc_id must be a non-empty string (the document's file name without its suffix), got ['x']",
+    ),
+    (
+        "text-empty",
+        _second(text=" "),
+        "text must be a non-empty string (the sentence as in the cleaned document), got ' '",
+    ),
     ("exclude-not-boolean", _second(exclude="yes"), "exclude must be true or false, got 'yes'"),
     (
         "text-not-in-document",
         _second(text="Sri Lanka held no election at all."),
-        f"the sentence does not occur in document '{DOC}' ('Sri Lanka held no election at all.'); copy the text from the cleaned document",
+        f"the sentence does not occur in document '{DOC}' ('Sri Lanka held "
+        "no election at all.'); copy the text from the cleaned document",
     ),
 ]
 
@@ -129,7 +142,9 @@ def test_line_numbers_count_blank_lines(corpus):
 
 def test_document_not_found(corpus):
     write_gold(corpus, [ROWS[0], _second(doc_id="no-such-report")])
-    message = f"gold/{NAME}:2: document 'no-such-report' not found in raw/; put the raw document there (same name as doc_id)"
+    message = (
+        f"gold/{NAME}:2: document 'no-such-report' not found in raw/; put the raw document there (same name as doc_id)"
+    )
     assert_refused_everywhere(corpus, "gold", message)
 
 
@@ -150,12 +165,16 @@ def test_byte_order_mark_is_accepted(corpus):
 @pytest.mark.parametrize("content", ["", "\n\n"], ids=["empty", "blank-lines"])
 def test_empty_gold_file(corpus, content):
     (corpus / "gold" / NAME).write_text(content)
-    assert_refused_everywhere(corpus, "gold", f"gold/{NAME}: the gold file has no rows; add one JSON object per sentence")
+    assert_refused_everywhere(
+        corpus, "gold", f"gold/{NAME}: the gold file has no rows; add one JSON object per sentence"
+    )
 
 
 def test_empty_gold_folder(corpus):
     (corpus / "gold" / "notes.txt").write_text("not gold\n")
-    assert_refused_everywhere(corpus, "gold", "gold: no *.jsonl gold files in this folder; give a gold file or a folder of them")
+    assert_refused_everywhere(
+        corpus, "gold", "gold: no *.jsonl gold files in this folder; give a gold file or a folder of them"
+    )
 
 
 def test_missing_gold_path(corpus):
@@ -168,7 +187,10 @@ def test_gold_entry_that_is_a_folder(corpus):
     (corpus / "gold" / "zz.jsonl").mkdir()
     with pytest.raises(GoldError) as err:
         load_gold(corpus / "gold")
-    assert str(err.value) == f"{corpus / 'gold' / 'zz.jsonl'}: cannot be read (Is a directory); check the path and its permissions"
+    assert (
+        str(err.value)
+        == f"{corpus / 'gold' / 'zz.jsonl'}: cannot be read (Is a directory); check the path and its permissions"
+    )
 
 
 def test_document_labelled_in_two_files(corpus):
@@ -181,7 +203,11 @@ def test_document_labelled_in_two_files(corpus):
 # `argmine agreement A B` reads gold files (or annotation passes) with its own checks: no
 # document is needed, and a sentence labelled twice names the line of its first row.
 AGREEMENT_ROWS = [
-    ("not-json", _line(ROWS[1])[:40], "not valid JSON (Unterminated string starting at); each line must be one JSON object"),
+    (
+        "not-json",
+        _line(ROWS[1])[:40],
+        "not valid JSON (Unterminated string starting at); each line must be one JSON object",
+    ),
     ("unknown-role", _second(role="advice"), f"unknown role label 'advice'; use one of {ROLES}"),
     ("unknown-level", _second(level="tactical"), f"unknown level label 'tactical'; use one of {LEVELS}"),
     ("missing-field", _second(level=None), "missing field 'level'; every row needs sent_id, role, level"),
@@ -189,7 +215,9 @@ AGREEMENT_ROWS = [
 ]
 
 
-@pytest.mark.parametrize("second, message", [case[1:] for case in AGREEMENT_ROWS], ids=[case[0] for case in AGREEMENT_ROWS])
+@pytest.mark.parametrize(
+    "second, message", [case[1:] for case in AGREEMENT_ROWS], ids=[case[0] for case in AGREEMENT_ROWS]
+)
 def test_bad_row_agreement(corpus, second, message):
     good = write_gold(corpus, ROWS, "a.jsonl")
     bad = write_gold(corpus, [ROWS[0], second, ROWS[2]], "b.jsonl")
@@ -209,7 +237,9 @@ def test_agreement_empty_and_not_utf8(corpus):
     assert_cli_error(result, "gold/b.jsonl: no rows; add one JSON object per sentence", corpus, "agreement.json")
     bad.write_bytes(good.read_bytes() + b"\xff\n")
     result = invoke("agreement", "gold/a.jsonl", "gold/b.jsonl")
-    assert_cli_error(result, "gold/b.jsonl:4: not UTF-8 text (byte 0xff); save the file as UTF-8", corpus, "agreement.json")
+    assert_cli_error(
+        result, "gold/b.jsonl:4: not UTF-8 text (byte 0xff); save the file as UTF-8", corpus, "agreement.json"
+    )
 
 
 def test_import_not_utf8(corpus):
@@ -217,7 +247,9 @@ def test_import_not_utf8(corpus):
     export = corpus / "tasks.jsonl"
     export.write_bytes(b'{"text": "A sentence."}\n{"text": "caf\xe9"}\n')
     result = invoke("import", "--format", "doccano", "tasks.jsonl", "--out", "gold/imported.jsonl")
-    assert_cli_error(result, "tasks.jsonl:2: not UTF-8 text (byte 0xe9); save the file as UTF-8", corpus, "gold/imported.jsonl")
+    assert_cli_error(
+        result, "tasks.jsonl:2: not UTF-8 text (byte 0xe9); save the file as UTF-8", corpus, "gold/imported.jsonl"
+    )
 
 
 @pytest.mark.parametrize(

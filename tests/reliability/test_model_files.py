@@ -10,9 +10,9 @@ import pytest
 import skops.io as sio
 from click.testing import CliRunner
 
-from argmine.model import load_model, save_model
 from argmine.cli import main
 from argmine.errors import ModelError
+from argmine.model import load_model, save_model
 from conftest import GOLD, ROOT
 
 DEFAULT = resources.files("argmine").joinpath("models/default.skops")
@@ -48,8 +48,16 @@ def _no_level_classifier(path):
 
 # (case, how to make the file at path, message after "PATH: ")
 CASES = [
-    ("missing", lambda p: None, "no such model file or bundled model; give a .skops path or one of: accurate, default, rules"),
-    ("truncated", lambda p: p.write_bytes(DEFAULT.read_bytes()[: len(DEFAULT.read_bytes()) // 2]), UNREADABLE.format("BadZipFile")),
+    (
+        "missing",
+        lambda p: None,
+        "no such model file or bundled model; give a .skops path or one of: accurate, default, rules",
+    ),
+    (
+        "truncated",
+        lambda p: p.write_bytes(DEFAULT.read_bytes()[: len(DEFAULT.read_bytes()) // 2]),
+        UNREADABLE.format("BadZipFile"),
+    ),
     ("empty", lambda p: p.write_bytes(b""), UNREADABLE.format("BadZipFile")),
     ("text-file", lambda p: p.write_text("role=rules\nlevel=rules\n"), UNREADABLE.format("BadZipFile")),
     ("folder", lambda p: p.mkdir(), UNREADABLE.format("IsADirectoryError")),
@@ -57,22 +65,32 @@ CASES = [
     (
         "untrusted-class",
         lambda p: _dump(p, {"metadata": "{}", "estimators": {"role": Opaque()}}),
-        f"refused: the file holds types argmine does not trust ({Opaque.__module__}.Opaque); use a model trained by argmine",
+        "refused: the file holds types argmine does not trust "
+        f"({Opaque.__module__}.Opaque); use a model trained by argmine",
     ),
     (
         "untrusted-function",
         lambda p: _dump(p, {"metadata": "{}", "estimators": {"role": os.system}}),
-        f"refused: the file holds types argmine does not trust ({os.system.__module__}.system); use a model trained by argmine",
+        "refused: the file holds types argmine does not trust "
+        f"({os.system.__module__}.system); use a model trained by argmine",
     ),
     ("not-a-model", lambda p: _dump(p, [1, 2, 3]), "not an argmine model file (no metadata); " + RETRAIN),
-    ("no-scheme", lambda p: _dump(p, {"metadata": "{}", "estimators": {}}), "not an argmine model file (no label scheme in its metadata); " + RETRAIN),
+    (
+        "no-scheme",
+        lambda p: _dump(p, {"metadata": "{}", "estimators": {}}),
+        "not an argmine model file (no label scheme in its metadata); " + RETRAIN,
+    ),
     (
         "other-scheme",
         lambda p: _rules_model(p, scheme={"role": ["pro", "con"], "level": ["high", "low"]}),
         f"trained with another label scheme (level: high, low; role: pro, con) than the current one ({SCHEME}); "
         "retrain it with the current config/labels.toml",
     ),
-    ("missing-axis", _no_level_classifier, "not an argmine model file (no classifier for the axis 'level'); " + RETRAIN),
+    (
+        "missing-axis",
+        _no_level_classifier,
+        "not an argmine model file (no classifier for the axis 'level'); " + RETRAIN,
+    ),
 ]
 IDS = [case[0] for case in CASES]
 
@@ -145,7 +163,14 @@ def test_other_commands_taking_a_model(workdir, command):
     args = {
         "info": ["info", name],
         "explain": ["explain", "--model", name, "Japan should act."],
-        "suggest": ["suggest", ROOT / "corpus" / "raw" / "crs-sri-lanka-election.md", "--model", name, "--out", "next.jsonl"],
+        "suggest": [
+            "suggest",
+            ROOT / "corpus" / "raw" / "crs-sri-lanka-election.md",
+            "--model",
+            name,
+            "--out",
+            "next.jsonl",
+        ],
     }[command]
     message = CASES[IDS.index("other-scheme")][2]
     assert_one_line_error(invoke(*args), f"{name}: {message}")
@@ -155,6 +180,14 @@ def test_other_commands_taking_a_model(workdir, command):
 def test_evaluate_with_a_good_model_file_still_works(workdir):
     """The refusal is about the file: the same command with a sound model file scores the gold."""
     _rules_model(workdir / "good.skops")
-    result = invoke("evaluate", "--gold", GOLD / "crs-sri-lanka-election.jsonl", "--documents", ROOT / "corpus" / "raw", "--model", "good.skops")
+    result = invoke(
+        "evaluate",
+        "--gold",
+        GOLD / "crs-sri-lanka-election.jsonl",
+        "--documents",
+        ROOT / "corpus" / "raw",
+        "--model",
+        "good.skops",
+    )
     assert result.exit_code == 0
     assert result.output.startswith("sentences: 35")

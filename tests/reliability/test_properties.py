@@ -8,11 +8,11 @@ properties that must hold for any input, on arbitrary Unicode text, with
 
 from __future__ import annotations
 
-import pytest
 import contextlib
 import os
 import re
 
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
@@ -35,16 +35,85 @@ ARBITRARY = settings(max_examples=300, deadline=None, suppress_health_check=[Hea
 # Strategies
 
 WORDS = [
-    "the", "of", "and", "policy", "alliance", "security", "cooperation", "would", "should",
-    "Japan", "NATO", "Congress", "It", "The", "However", "information", "long-term", "state-owned",
-    "U.S.", "U.K.", "e.g.", "i.e.", "Dr.", "Mr.", "etc.", "No.", "vs.", "approx.", "H.Res.",
-    "12", "3.5", "1,000", "2024", "50%", "$1.2bn", "(see", "above)", '"quoted"', "it's",
-    "Überblick", "naïve", "café", "Zürich", "Ελλάδα", "москва", "東京", "résumé", "ﬁnal",
-    "[text](https://example.org/a_b)", "[a link](http://x.y/(z))", "![chart](img/chart.png)",
-    "[1](https://example.org/r.html#fn1)", "\\[1\\]", "\\*", "\\_", "\\#", "a\\\\b",
-    "*emphasis*", "**strong**", "_under_", "__double__", "***both***", "`code`",
-    "infor-\nmation", "infor\u00admation", "U.S.-\nJapan", "long-\nterm", "co-\noperation",
-    "soft\u00ad", "#hashtag", "x_y_z", "a*b", "<b>", "&amp;", "—", "…", "...", "?!", "\u00a0",
+    "the",
+    "of",
+    "and",
+    "policy",
+    "alliance",
+    "security",
+    "cooperation",
+    "would",
+    "should",
+    "Japan",
+    "NATO",
+    "Congress",
+    "It",
+    "The",
+    "However",
+    "information",
+    "long-term",
+    "state-owned",
+    "U.S.",
+    "U.K.",
+    "e.g.",
+    "i.e.",
+    "Dr.",
+    "Mr.",
+    "etc.",
+    "No.",
+    "vs.",
+    "approx.",
+    "H.Res.",
+    "12",
+    "3.5",
+    "1,000",
+    "2024",
+    "50%",
+    "$1.2bn",
+    "(see",
+    "above)",
+    '"quoted"',
+    "it's",
+    "Überblick",
+    "naïve",
+    "café",
+    "Zürich",
+    "Ελλάδα",
+    "москва",
+    "東京",
+    "résumé",
+    "ﬁnal",
+    "[text](https://example.org/a_b)",
+    "[a link](http://x.y/(z))",
+    "![chart](img/chart.png)",
+    "[1](https://example.org/r.html#fn1)",
+    "\\[1\\]",
+    "\\*",
+    "\\_",
+    "\\#",
+    "a\\\\b",
+    "*emphasis*",
+    "**strong**",
+    "_under_",
+    "__double__",
+    "***both***",
+    "`code`",
+    "infor-\nmation",
+    "infor\u00admation",
+    "U.S.-\nJapan",
+    "long-\nterm",
+    "co-\noperation",
+    "soft\u00ad",
+    "#hashtag",
+    "x_y_z",
+    "a*b",
+    "<b>",
+    "&amp;",
+    "—",
+    "…",
+    "...",
+    "?!",
+    "\u00a0",
 ]
 SEPARATORS = [" ", " ", " ", " ", "  ", "\t", "\n", "\r\n", " \n ", "\u00a0"]
 ENDINGS = ["", ".", ".", ".", "?", "!", ":", ";", '."', ".)", "...", " ."]
@@ -121,7 +190,9 @@ MARKDOWN = st.booleans()
 # line break and space, markup, escapes, hyphens, digits and letters of either case. (No lone
 # surrogates, like st.text(): they are not Unicode text, and no file decodes to one.)
 HOSTILE = st.sampled_from(list("\n\n\r\t\f\v \x85\u2028\u2029\xa0\u3000\xad-\u2010*_[]()!#\\|.?:;'\"<>`1aAéÉ"))
-ANY_TEXT = st.one_of(st.text(), st.text(st.one_of(HOSTILE, st.characters(exclude_categories=("Cs",)))), st.text(HOSTILE, max_size=60))
+ANY_TEXT = st.one_of(
+    st.text(), st.text(st.one_of(HOSTILE, st.characters(exclude_categories=("Cs",)))), st.text(HOSTILE, max_size=60)
+)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -18,9 +18,9 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -36,7 +36,7 @@ TRANSFORMER = "all-MiniLM-L6-v2"
 STATIC = "static-minilm"
 EMBED_INSTALL = "pip install -e '.[embed]'"
 
-_ENCODERS: dict[str, "Encoder"] = {}  # loaded encoders, by name: one per process
+_ENCODERS: dict[str, Encoder] = {}  # loaded encoders, by name: one per process
 _LOCK = threading.Lock()
 
 
@@ -94,7 +94,9 @@ def require_embed_extra() -> None:
 
 
 def _missing_extra(module: str) -> ModelError:
-    return ModelError(f"the {TRANSFORMER} encoder needs the optional extra 'embed' ({module} is not installed): {EMBED_INSTALL}")
+    return ModelError(
+        f"the {TRANSFORMER} encoder needs the optional extra 'embed' ({module} is not installed): {EMBED_INSTALL}"
+    )
 
 
 def _load_transformer() -> Encoder:
@@ -119,7 +121,9 @@ def _load_transformer() -> Encoder:
     dimension = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
 
     def encode(texts: list[str], batch_size: int) -> np.ndarray:
-        return model.encode(texts, batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False, convert_to_numpy=True)
+        return model.encode(
+            texts, batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False, convert_to_numpy=True
+        )
 
     return Encoder(TRANSFORMER, encode, int(dimension()))
 
@@ -227,7 +231,9 @@ def _embedding_lr(encoder: str, axis: str, rules: bool = False) -> BaseEstimator
     parts = [("embedding", SentenceEmbedder(model=encoder), columns)]
     if rules:
         parts.append(("rules", RuleScores(axes=[axis]), columns))
-    return Pipeline([("features", ColumnTransformer(parts)), ("classifier", CalibratedLogisticRegression(prior="balanced"))])
+    return Pipeline(
+        [("features", ColumnTransformer(parts)), ("classifier", CalibratedLogisticRegression(prior="balanced"))]
+    )
 
 
 _TRUSTED = (SentenceEmbedder, CalibratedLogisticRegression, RuleScores)
@@ -238,12 +244,21 @@ def static_lr(axis: str) -> BaseEstimator:
     return _embedding_lr(STATIC, axis)
 
 
-@register("static-rules-lr", help="static embeddings plus the rules' label scores; balanced logistic regression", trusted=_TRUSTED)
+@register(
+    "static-rules-lr",
+    help="static embeddings plus the rules' label scores; balanced logistic regression",
+    trusted=_TRUSTED,
+)
 def static_rules_lr(axis: str) -> BaseEstimator:
     return _embedding_lr(STATIC, axis, rules=True)
 
 
-@register("embed-lr", help="all-MiniLM-L6-v2 sentence embeddings; balanced logistic regression", trusted=_TRUSTED, extra="embed")
+@register(
+    "embed-lr",
+    help="all-MiniLM-L6-v2 sentence embeddings; balanced logistic regression",
+    trusted=_TRUSTED,
+    extra="embed",
+)
 def embed_lr(axis: str) -> BaseEstimator:
     require_embed_extra()
     return _embedding_lr(TRANSFORMER, axis)

@@ -109,10 +109,12 @@ def cues_lr(axis: str) -> BaseEstimator:
 def words_lr(axis: str) -> BaseEstimator:
     """Word uni- and bigrams with class-balanced logistic regression (uncalibrated): the learned
     half of the ``rules+words`` ensemble."""
+    from sklearn.compose import ColumnTransformer
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import Pipeline
-    from sklearn.compose import ColumnTransformer
 
     columns = ColumnTransformer([("words", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=2), "text")])
-    return Pipeline([("features", columns), ("classifier", LogisticRegression(C=1.0, class_weight="balanced", max_iter=3000))])
+    return Pipeline(
+        [("features", columns), ("classifier", LogisticRegression(C=1.0, class_weight="balanced", max_iter=3000))]
+    )

@@ -18,12 +18,22 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from ..errors import ModelError
 
-__all__ = ["Classifier", "register", "registered", "get", "make_estimator", "per_axis", "trusted_types", "qualified_name"]
+__all__ = [
+    "Classifier",
+    "register",
+    "registered",
+    "get",
+    "make_estimator",
+    "per_axis",
+    "trusted_types",
+    "qualified_name",
+]
 
 # Types of scikit-learn that skops does not trust by default but argmine's own estimators hold.
 _SKLEARN_TRUSTED = ("sklearn.calibration._CalibratedClassifier", "sklearn.calibration._SigmoidCalibration")
@@ -51,7 +61,9 @@ def qualified_name(kind: type | str) -> str:
     return kind if isinstance(kind, str) else f"{kind.__module__}.{kind.__qualname__}"
 
 
-def register(name: str, *, help: str, doc: str | None = None, trusted: tuple = (), extra: str | None = None):
+def register(
+    name: str, *, help: str, doc: str | None = None, trusted: tuple = (), extra: str | None = None
+) -> Callable[[Callable[[str], Any]], Callable[[str], Any]]:
     """Decorator: register ``factory(axis) -> estimator`` as the classifier ``name``.
 
     Registering a name again replaces the earlier registration (a bench variant of a classifier).

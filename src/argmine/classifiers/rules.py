@@ -135,7 +135,12 @@ class RuleFeatures(TransformerMixin, BaseEstimator):
     def fit(self, X, y=None):
         scheme = load_scheme(self.scheme_path)
         self.cues_ = [(label.cues, label.heading_cues) for axis in scheme.axes for label in axis.labels]
-        self.feature_names_ = [f"{axis.name}:{label.name}:{kind}" for axis in scheme.axes for label in axis.labels for kind in ("text", "heading")]
+        self.feature_names_ = [
+            f"{axis.name}:{label.name}:{kind}"
+            for axis in scheme.axes
+            for label in axis.labels
+            for kind in ("text", "heading")
+        ]
         return self
 
     def transform(self, X) -> np.ndarray:

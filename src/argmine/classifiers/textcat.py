@@ -103,8 +103,17 @@ class SpacyTextcat(ClassifierMixin, BaseEstimator):
     in the order of ``predict_proba``'s columns.
     """
 
-    def __init__(self, axis="role", architecture=DEFAULT_ARCHITECTURE, section=False, max_steps=None, patience=None,
-                 dev_fraction=0.2, seed=0, scheme_path=None):
+    def __init__(
+        self,
+        axis="role",
+        architecture=DEFAULT_ARCHITECTURE,
+        section=False,
+        max_steps=None,
+        patience=None,
+        dev_fraction=0.2,
+        seed=0,
+        scheme_path=None,
+    ):
         self.axis = axis
         self.architecture = architecture
         self.section = section
@@ -147,7 +156,11 @@ class SpacyTextcat(ClassifierMixin, BaseEstimator):
         from spacy import util
         from thinc.api import Config
 
-        overrides = {"paths.train": str(tmp / "train.spacy"), "paths.dev": str(tmp / "dev.spacy"), "system.seed": int(self.seed)}
+        overrides = {
+            "paths.train": str(tmp / "train.spacy"),
+            "paths.dev": str(tmp / "dev.spacy"),
+            "system.seed": int(self.seed),
+        }
         if self.max_steps is not None:
             overrides["training.max_steps"] = int(self.max_steps)
         if self.patience is not None:
@@ -171,7 +184,10 @@ class SpacyTextcat(ClassifierMixin, BaseEstimator):
     def _inputs(self, X: pd.DataFrame) -> list[str]:
         if not self.section:
             return X["text"].astype(str).tolist()
-        return [text if section == NO_HEADING else f"{section}\n{text}" for section, text in zip(X["section"], X["text"].astype(str))]
+        return [
+            text if section == NO_HEADING else f"{section}\n{text}"
+            for section, text in zip(X["section"], X["text"].astype(str))
+        ]
 
     def _pipeline(self):
         if getattr(self, "_nlp", None) is None:

@@ -18,7 +18,6 @@ from ..scheme import Scheme, load_scheme
 from ..types import SCHEMA_VERSION
 
 
-
 def krippendorff_alpha(units: list[list]) -> float | None:
     """Krippendorff's alpha for nominal data.
 
@@ -63,15 +62,22 @@ def read_annotations(path: str | Path, scheme: Scheme | None = None) -> list[dic
     for where, row in json_lines(path, read_text(path, AnnotationError), AnnotationError):
         for key in ("sent_id", *scheme.axis_names):
             if key not in row:
-                raise AnnotationError(f"{where}: missing field '{key}'; every row needs sent_id, {', '.join(scheme.axis_names)}")
+                raise AnnotationError(
+                    f"{where}: missing field '{key}'; every row needs sent_id, {', '.join(scheme.axis_names)}"
+                )
         if not isinstance(row["sent_id"], int) or row["sent_id"] < 1:
             raise AnnotationError(f"{where}: sent_id must be a positive integer, got {row['sent_id']!r}")
         for axis in scheme.axes:
             if row[axis.name] not in axis.names:
-                raise AnnotationError(f"{where}: unknown {axis.name} label '{row[axis.name]}'; use one of {', '.join(axis.names)}")
+                raise AnnotationError(
+                    f"{where}: unknown {axis.name} label '{row[axis.name]}'; use one of {', '.join(axis.names)}"
+                )
         key = (row.get("doc_id") or "", row["sent_id"])
         if key in seen:
-            raise AnnotationError(f"{where}: sentence {row['sent_id']} is labelled twice (also line {seen[key]}); keep one row per sentence")
+            raise AnnotationError(
+                f"{where}: sentence {row['sent_id']} is labelled twice "
+                f"(also line {seen[key]}); keep one row per sentence"
+            )
         number = int(where.rsplit(":", 1)[1])
         seen[key] = number
         rows.append({**row, "line": number})
@@ -105,7 +111,10 @@ def agreement(a: str | Path, b: str | Path, documents: str | Path | None = None,
             continue
         pairs.append((ra, rb))
     if not pairs:
-        raise AnnotationError(f"{b}: no sentence pairs with {a} (rows pair by doc_id and sent_id); compare two annotations of the same document")
+        raise AnnotationError(
+            f"{b}: no sentence pairs with {a} (rows pair by doc_id and "
+            "sent_id); compare two annotations of the same document"
+        )
     texts = _texts(Path(a), [ra for ra, _ in pairs], documents)
     axes = {}
     for axis in scheme.axes:
@@ -190,7 +199,10 @@ def format_report(report: dict) -> str:
     for name, axis in report["axes"].items():
         kappa = "n/a" if axis["kappa"] is None else f"{axis['kappa']:.3f}"
         alpha = "n/a" if axis["alpha"] is None else f"{axis['alpha']:.3f}"
-        lines.append(f"{name}: Cohen's kappa {kappa}, Krippendorff's alpha {alpha}, observed agreement {axis['observed_agreement']:.3f}")
+        lines.append(
+            f"{name}: Cohen's kappa {kappa}, Krippendorff's alpha {alpha}, "
+            f"observed agreement {axis['observed_agreement']:.3f}"
+        )
         labels = axis["confusion"]["labels"]
         width = max(len(x) for x in labels + ["A \\ B"])
         lines.append("  " + "A \\ B".ljust(width) + "".join(f" {x:>{max(len(x), 4)}}" for x in labels))

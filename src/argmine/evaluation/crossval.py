@@ -17,7 +17,9 @@ from .metrics import full_report
 __all__ = ["compare", "cross_validate", "out_of_fold"]
 
 
-def out_of_fold(gold: pd.DataFrame, classifier: str, folds: int | str = 5) -> tuple[pd.DataFrame, pd.DataFrame, str, dict]:
+def out_of_fold(
+    gold: pd.DataFrame, classifier: str, folds: int | str = 5
+) -> tuple[pd.DataFrame, pd.DataFrame, str, dict]:
     """The non-excluded gold rows and the out-of-fold prediction for each, with how the folds were made
     and timings (seconds spent fitting; sentences per second predicting)."""
     from sklearn.model_selection import LeaveOneGroupOut, StratifiedKFold

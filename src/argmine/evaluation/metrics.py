@@ -108,8 +108,14 @@ def calibration(gold: pd.DataFrame, predicted: pd.DataFrame, scheme: Scheme | No
         for b in range(CALIBRATION_BINS):
             mask = bins == b
             if mask.any():
-                table.append({"bin": [b / CALIBRATION_BINS, (b + 1) / CALIBRATION_BINS], "confidence": round(float(confidence[mask].mean()), 4),
-                              "accuracy": round(float(correct[mask].mean()), 4), "count": int(mask.sum())})
+                table.append(
+                    {
+                        "bin": [b / CALIBRATION_BINS, (b + 1) / CALIBRATION_BINS],
+                        "confidence": round(float(confidence[mask].mean()), 4),
+                        "accuracy": round(float(correct[mask].mean()), 4),
+                        "count": int(mask.sum()),
+                    }
+                )
                 ece += mask.mean() * abs(confidence[mask].mean() - correct[mask].mean())
         brier = None
         if f"{name}_proba" in predicted and len(gold):

@@ -21,12 +21,22 @@ def format_table(report: dict) -> str:
     lines = []
     if "folds" in report:
         lines.append(f"cross-validation: {report['folds']}")
-    lines.append(f"sentences: {report['sentences']}" + (f"  (95% intervals: {report['bootstrap']})" if "bootstrap" in report else ""))
+    lines.append(
+        f"sentences: {report['sentences']}"
+        + (f"  (95% intervals: {report['bootstrap']})" if "bootstrap" in report else "")
+    )
     for axis, result in report["axes"].items():
-        lines += ["", f"{axis}: macro-F1 {result['macro_f1']:.3f} {_ci(result.get('macro_f1_ci'))}  accuracy {result['accuracy']:.3f} {_ci(result.get('accuracy_ci'))}"]
+        lines += [
+            "",
+            f"{axis}: macro-F1 {result['macro_f1']:.3f} {_ci(result.get('macro_f1_ci'))} "
+            f" accuracy {result['accuracy']:.3f} {_ci(result.get('accuracy_ci'))}",
+        ]
         lines.append(f"  {'label':<16}{'precision':>10}{'recall':>8}{'f1':>8}  {'f1 95% CI':<16}{'support':>8}")
         for label, m in result["labels"].items():
-            lines.append(f"  {label:<16}{m['precision']:>10.3f}{m['recall']:>8.3f}{m['f1']:>8.3f}  {_ci(m.get('f1_ci')):<16}{m['support']:>8}")
+            lines.append(
+                f"  {label:<16}{m['precision']:>10.3f}{m['recall']:>8.3f}{m['f1']:>8.3f} "
+                f" {_ci(m.get('f1_ci')):<16}{m['support']:>8}"
+            )
         names = result["confusion"]["labels"]
         width = max(len(n) for n in names) + 2
         lines.append("  confusion (rows gold, columns predicted):")
@@ -44,20 +54,36 @@ def format_table(report: dict) -> str:
             for role, c in by_role.items():
                 if c["gold_count"] or c["predicted_count"]:
                     fmt = lambda v: f"{v:.3f}" if v is not None else "-"
-                    lines.append(f"  {level:<16}{role:<16}{c['gold_count']:>6}{c['predicted_count']:>6}{fmt(c['precision']):>11}{fmt(c['recall']):>8}")
+                    lines.append(
+                        "  "
+                        f"{level:<16}{role:<16}{c['gold_count']:>6}{c['predicted_count']:>6}{fmt(c['precision']):>11}{fmt(c['recall']):>8}"
+                    )
     if "timing" in report:
         t = report["timing"]
-        lines += ["", f"timing: fitting {t['fit_seconds']:.1f} s per fold; predicting {t['predict_sentences_per_second']} sentences/s"]
+        lines += [
+            "",
+            f"timing: fitting {t['fit_seconds']:.1f} s per fold; "
+            f"predicting {t['predict_sentences_per_second']} sentences/s",
+        ]
     if "segmentation" in report:
         seg = report["segmentation"]
-        lines += ["", f"segmentation: boundary precision {seg['precision']:.3f}  recall {seg['recall']:.3f}  F1 {seg['f1']:.3f}  ({seg['boundaries']} gold boundaries inside paragraphs)"]
+        lines += [
+            "",
+            f"segmentation: boundary precision {seg['precision']:.3f}  recall {seg['recall']:.3f} "
+            f" F1 {seg['f1']:.3f}  ({seg['boundaries']} gold boundaries inside paragraphs)",
+        ]
     return "\n".join(lines) + "\n"
 
 
 def compare_markdown(result: dict) -> str:
     """The comparison as one Markdown table."""
     axes = [k[: -len("_macro_f1")] for k in result["rows"][0] if k.endswith("_macro_f1")]
-    head = ["classifier"] + [f"{a} macro-F1 (95% CI)" for a in axes] + [f"{a} accuracy" for a in axes] + [f"{a} ECE" for a in axes]
+    head = (
+        ["classifier"]
+        + [f"{a} macro-F1 (95% CI)" for a in axes]
+        + [f"{a} accuracy" for a in axes]
+        + [f"{a} ECE" for a in axes]
+    )
     head += ["fit s/fold", "predict sent/s"]
     lines = [
         f"Cross-validation: {result['folds']}, {result['sentences']} sentences; intervals from {result['bootstrap']}.",
@@ -70,7 +96,10 @@ def compare_markdown(result: dict) -> str:
         cells += [f"{row[f'{a}_macro_f1']:.3f} {_ci(row[f'{a}_macro_f1_ci'])}" for a in axes]
         cells += [f"{row[f'{a}_accuracy']:.3f}" for a in axes]
         cells += [f"{row[f'{a}_ece']:.3f}" if row[f"{a}_ece"] is not None else "-" for a in axes]
-        cells += [f"{row['fit_seconds']:.2f}", f"{row['predict_sentences_per_second']:,.0f}" if row["predict_sentences_per_second"] else "-"]
+        cells += [
+            f"{row['fit_seconds']:.2f}",
+            f"{row['predict_sentences_per_second']:,.0f}" if row["predict_sentences_per_second"] else "-",
+        ]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
@@ -113,12 +142,19 @@ def write_plots(report: dict, folder: str | Path) -> list[Path]:
         if cal:
             fig, ax = plt.subplots(figsize=(4.5, 4.5))
             ax.plot([0, 1], [0, 1], linestyle="--", color="grey", label="perfect calibration")
-            ax.plot([b["confidence"] for b in cal["reliability"]], [b["accuracy"] for b in cal["reliability"]], marker="o", label=title)
+            ax.plot(
+                [b["confidence"] for b in cal["reliability"]],
+                [b["accuracy"] for b in cal["reliability"]],
+                marker="o",
+                label=title,
+            )
             ax.set_xlim(0, 1)
             ax.set_ylim(0, 1)
             ax.set_xlabel("confidence")
             ax.set_ylabel("accuracy")
-            ax.set_title(f"{axis}: ECE {cal['ece']:.3f}" + (f", Brier {cal['brier']:.3f}" if cal["brier"] is not None else ""))
+            ax.set_title(
+                f"{axis}: ECE {cal['ece']:.3f}" + (f", Brier {cal['brier']:.3f}" if cal["brier"] is not None else "")
+            )
             ax.legend(loc="upper left")
             written.append(_save(fig, folder / f"reliability-{axis}.png"))
     return written

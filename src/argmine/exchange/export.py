@@ -20,7 +20,8 @@ from ..errors import InputError
 from ..files import atomic, json_lines, read_text, write_atomic
 from ..gold import load_gold
 from ..scheme import Scheme, load_scheme
-from .spacy import cat_key, plain as _plain, to_docbin
+from .spacy import cat_key, to_docbin
+from .spacy import plain as _plain
 
 TABLE_FORMATS = ("csv", "jsonl", "parquet")
 TOOL_FORMATS = ("spacy", "label-studio", "doccano", "prodigy")
@@ -41,7 +42,11 @@ def export_gold(gold: str | Path, fmt: str, out: str | Path, documents: str | Pa
 
 
 def export(
-    fmt: str, out: str | Path, gold: str | Path | None = None, pred: str | Path | None = None, documents: str | Path | None = None
+    fmt: str,
+    out: str | Path,
+    gold: str | Path | None = None,
+    pred: str | Path | None = None,
+    documents: str | Path | None = None,
 ) -> dict:
     """Export the gold (``gold``) or predictions (``pred``: an ``argmine run`` folder or a sentences
     JSONL file) in ``fmt``; returns ``{"rows": n, "files": [written paths]}``."""
@@ -51,7 +56,9 @@ def export(
     predicted = gold is None
     if fmt == "spacy" and "exclude" in rows:
         rows = rows[~rows["exclude"].astype(bool)]
-    files = export_annotations(rows, fmt, out, predicted=predicted, version=model_version(pred) if predicted else "gold")
+    files = export_annotations(
+        rows, fmt, out, predicted=predicted, version=model_version(pred) if predicted else "gold"
+    )
     return {"rows": len(rows), "files": files}
 
 
@@ -91,7 +98,9 @@ def load_predictions(path: str | Path, scheme: Scheme | None = None) -> pd.DataF
                 raise InputError(f"{where}: not a sentence record (no 'text'); give `argmine run` sentences")
             for axis in scheme.axes:
                 if row.get(axis.name) not in axis.names:
-                    raise InputError(f"{where}: unknown {axis.name} label {row.get(axis.name)!r}; use one of {', '.join(axis.names)}")
+                    raise InputError(
+                        f"{where}: unknown {axis.name} label {row.get(axis.name)!r}; use one of {', '.join(axis.names)}"
+                    )
             rows.append(row)
     if not rows:
         raise InputError(f"{path}: no sentences in the predictions; run `argmine run` on documents with text")
@@ -108,7 +117,9 @@ def model_version(path: str | Path) -> str:
         return "argmine"
 
 
-def to_label_studio(rows: pd.DataFrame, scheme: Scheme | None = None, predicted: bool = False, version: str = "argmine") -> list[dict]:
+def to_label_studio(
+    rows: pd.DataFrame, scheme: Scheme | None = None, predicted: bool = False, version: str = "argmine"
+) -> list[dict]:
     """Label Studio tasks, one per row: ``data`` holds the text and the row's fields; the labels
     are one ``choices`` result per axis (``from_name`` the axis, ``to_name`` "text"), as the
     task's ``annotations`` for gold rows, or for predicted rows as ``predictions`` with
@@ -135,7 +146,9 @@ def to_label_studio(rows: pd.DataFrame, scheme: Scheme | None = None, predicted:
             )
         task: dict = {"data": data}
         if predicted:
-            score = math.prod(float(record[f"{axis.name}_confidence"]) for axis in scheme.axes if f"{axis.name}_confidence" in record)
+            score = math.prod(
+                float(record[f"{axis.name}_confidence"]) for axis in scheme.axes if f"{axis.name}_confidence" in record
+            )
             task["predictions"] = [{"model_version": version, "score": round(score, 4), "result": result}]
         elif result:
             task["annotations"] = [{"result": result}]
@@ -155,7 +168,13 @@ def label_studio_config(scheme: Scheme | None = None) -> str:
     for axis in scheme.axes:
         ET.SubElement(view, "Header", value=f"{axis.name}: {axis.question}" if axis.question else axis.name)
         choices = ET.SubElement(
-            view, "Choices", name=axis.name, toName=LABEL_STUDIO_TEXT, choice="single-radio", showInline="true", required="true"
+            view,
+            "Choices",
+            name=axis.name,
+            toName=LABEL_STUDIO_TEXT,
+            choice="single-radio",
+            showInline="true",
+            required="true",
         )
         for label in axis.names:
             ET.SubElement(choices, "Choice", value=label)
@@ -169,7 +188,11 @@ def to_doccano(rows: pd.DataFrame, scheme: Scheme | None = None, predicted: bool
     scheme = scheme or load_scheme()
     records = []
     for record in rows.to_dict("records"):
-        labels = [cat_key(axis.name, _plain(record[axis.name])) for axis in scheme.axes if _plain(record.get(axis.name)) not in (None, "")]
+        labels = [
+            cat_key(axis.name, _plain(record[axis.name]))
+            for axis in scheme.axes
+            if _plain(record.get(axis.name)) not in (None, "")
+        ]
         records.append({"text": str(record["text"]), "label": labels, **_meta(record, predicted, scheme)})
     return records
 
@@ -181,11 +204,24 @@ def to_prodigy(rows: pd.DataFrame, scheme: Scheme | None = None, predicted: bool
     ``"answer": "accept"``; predicted rows leave the answer to the annotator, their labels
     preselected."""
     scheme = scheme or load_scheme()
-    options = [{"id": cat_key(axis.name, label), "text": f"{axis.name}: {label}"} for axis in scheme.axes for label in axis.names]
+    options = [
+        {"id": cat_key(axis.name, label), "text": f"{axis.name}: {label}"}
+        for axis in scheme.axes
+        for label in axis.names
+    ]
     tasks = []
     for record in rows.to_dict("records"):
-        accept = [cat_key(axis.name, _plain(record[axis.name])) for axis in scheme.axes if _plain(record.get(axis.name)) not in (None, "")]
-        task = {"text": str(record["text"]), "options": options, "accept": accept, "meta": _meta(record, predicted, scheme)}
+        accept = [
+            cat_key(axis.name, _plain(record[axis.name]))
+            for axis in scheme.axes
+            if _plain(record.get(axis.name)) not in (None, "")
+        ]
+        task = {
+            "text": str(record["text"]),
+            "options": options,
+            "accept": accept,
+            "meta": _meta(record, predicted, scheme),
+        }
         if not predicted:
             task["answer"] = "accept"
         tasks.append(task)
@@ -193,7 +229,12 @@ def to_prodigy(rows: pd.DataFrame, scheme: Scheme | None = None, predicted: bool
 
 
 def export_annotations(
-    rows: pd.DataFrame, fmt: str, out: str | Path, predicted: bool = False, version: str = "argmine", scheme: Scheme | None = None
+    rows: pd.DataFrame,
+    fmt: str,
+    out: str | Path,
+    predicted: bool = False,
+    version: str = "argmine",
+    scheme: Scheme | None = None,
 ) -> list[Path]:
     """Write rows in an annotation-tool or spaCy format; returns the files written.
 
@@ -210,7 +251,10 @@ def export_annotations(
         return [out]
     if fmt == "label-studio":
         if out.exists() and not out.is_dir():
-            raise InputError(f"{out}: is a file; Label Studio export needs a folder for {LABEL_STUDIO_TASKS} and {LABEL_STUDIO_CONFIG}")
+            raise InputError(
+                f"{out}: is a file; Label Studio export needs a folder "
+                f"for {LABEL_STUDIO_TASKS} and {LABEL_STUDIO_CONFIG}"
+            )
         out.mkdir(parents=True, exist_ok=True)
         tasks = to_label_studio(rows, scheme, predicted, version)
         write_atomic(out / LABEL_STUDIO_TASKS, json.dumps(tasks, indent=1, ensure_ascii=False) + "\n")

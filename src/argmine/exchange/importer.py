@@ -51,7 +51,10 @@ def import_annotations(
             raise AnnotationError(f"{where}: sent_id must be a positive integer, got {row['sent_id']!r}")
         key = (row["doc_id"], row["sent_id"])
         if key in ids:
-            raise AnnotationError(f"{where}: sentence {row['sent_id']} of '{row['doc_id']}' is labelled again (first at {ids[key]}); keep one annotation per sentence")
+            raise AnnotationError(
+                f"{where}: sentence {row['sent_id']} of '{row['doc_id']}' is labelled "
+                f"again (first at {ids[key]}); keep one annotation per sentence"
+            )
         ids[key] = where
         if annotator and not row.get("annotator"):
             row["annotator"] = annotator
@@ -91,7 +94,9 @@ def _check(where: str, labels: dict[str, list[str]], scheme: Scheme) -> dict[str
         if len(chosen) > 1:
             raise AnnotationError(f"{where}: {len(chosen)} {axis.name} labels ({', '.join(chosen)}); keep one per axis")
         if chosen[0] not in axis.names:
-            raise AnnotationError(f"{where}: unknown {axis.name} label '{chosen[0]}'; use one of {', '.join(axis.names)}")
+            raise AnnotationError(
+                f"{where}: unknown {axis.name} label '{chosen[0]}'; use one of {', '.join(axis.names)}"
+            )
         out[axis.name] = chosen[0]
     return out
 
@@ -105,7 +110,8 @@ def _namespaced(where: str, names, scheme: Scheme) -> dict[str, list[str]]:
         axis, sep, label = str(name).partition(":")
         if not sep or axis not in scheme.axis_names:
             raise AnnotationError(
-                f"{where}: label '{name}' names no axis; write it as axis:label, e.g. {scheme.axes[0].name}:{scheme.axes[0].names[0]}"
+                f"{where}: label '{name}' names no axis; write it as axis:label, "
+                f"e.g. {scheme.axes[0].name}:{scheme.axes[0].names[0]}"
             )
         labels.setdefault(axis, []).append(label)
     return labels
@@ -128,7 +134,9 @@ def _json_array(path: Path, text: str):
     try:
         whole = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise AnnotationError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg}); give Label Studio's JSON export") from None
+        raise AnnotationError(
+            f"{path}:{exc.lineno}: not valid JSON ({exc.msg}); give Label Studio's JSON export"
+        ) from None
     if isinstance(whole, dict):
         yield f"{path}:{text[: len(text) - len(text.lstrip())].count(chr(10)) + 1}", whole
         return
@@ -155,7 +163,11 @@ def _label_studio(path: Path, text: str, scheme: Scheme, annotator: str | None):
         data = task.get("data", task)
         if not isinstance(data, dict):
             raise AnnotationError(f"{where}: the task's data is not an object")
-        annotations = [a for a in task.get("annotations", task.get("completions")) or [] if isinstance(a, dict) and not a.get("was_cancelled")]
+        annotations = [
+            a
+            for a in task.get("annotations", task.get("completions")) or []
+            if isinstance(a, dict) and not a.get("was_cancelled")
+        ]
         if annotator:
             annotations = [a for a in annotations if _ls_annotator(a) == annotator]
         if not annotations:
@@ -163,7 +175,9 @@ def _label_studio(path: Path, text: str, scheme: Scheme, annotator: str | None):
             continue
         if len(annotations) > 1:
             by = ", ".join(_ls_annotator(a) or "?" for a in annotations)
-            raise AnnotationError(f"{where}: {len(annotations)} annotations of one task (by {by}); choose one annotator with --annotator")
+            raise AnnotationError(
+                f"{where}: {len(annotations)} annotations of one task (by {by}); choose one annotator with --annotator"
+            )
         annotation = annotations[0]
         labels: dict[str, list[str]] = {}
         for item in annotation.get("result") or []:
@@ -229,7 +243,9 @@ def _prodigy(path: Path, text: str, scheme: Scheme, annotator: str | None):
         elif "label" in item:
             labels = _namespaced(where, [item["label"]], scheme)
         else:
-            raise AnnotationError(f"{where}: neither 'accept' nor 'label'; give Prodigy's choice or binary textcat annotations")
+            raise AnnotationError(
+                f"{where}: neither 'accept' nor 'label'; give Prodigy's choice or binary textcat annotations"
+            )
         row = _fields(where, meta, item.get("text"), position)
         if who:
             row["annotator"] = str(who)

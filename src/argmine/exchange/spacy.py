@@ -71,7 +71,8 @@ def to_docbin(rows: pd.DataFrame, scheme: Scheme | None = None, nlp=None, axes: 
 
 
 def plain(value):
-    """A JSON- and msgpack-friendly Python scalar (numpy and pandas scalars become int, float, bool or str; NaN None)."""
+    """A JSON- and msgpack-friendly Python scalar: numpy and pandas scalars become int, float, bool or
+    str; NaN becomes None."""
     if value is None:
         return None
     if hasattr(value, "item") and not isinstance(value, (str, bytes)):

@@ -21,7 +21,16 @@ from .decode import link_problem, read_bytes, read_text
 from .language import check_language
 from .settings import settings
 
-__all__ = ["MARKDOWN_SUFFIXES", "SUFFIXES", "TEXT_SUFFIXES", "extract_text", "ingest", "link_problem", "parse", "read_text"]
+__all__ = [
+    "MARKDOWN_SUFFIXES",
+    "SUFFIXES",
+    "TEXT_SUFFIXES",
+    "extract_text",
+    "ingest",
+    "link_problem",
+    "parse",
+    "read_text",
+]
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 MARKDOWN_SUFFIXES = {".md", ".markdown"}
@@ -51,7 +60,8 @@ def _check_size(path: Path, text: str) -> None:
     limit = settings()["max_chars"]
     if len(text) > limit:
         raise InputError(
-            f"{path}: {len(text):,} characters of text, more than the {limit:,} argmine reads from one document; split it into smaller documents"
+            f"{path}: {len(text):,} characters of text, more than the {limit:,} "
+            "argmine reads from one document; split it into smaller documents"
         )
 
 
@@ -63,7 +73,7 @@ def extract_text(path: str | Path) -> str:
     return extracted if isinstance(extracted, str) else extracted.text
 
 
-def _extract(path: Path) -> "str | readers.Extracted":
+def _extract(path: Path) -> str | readers.Extracted:
     suffix = path.suffix.lower()
     if suffix in TEXT_SUFFIXES:
         return read_text(path)

@@ -48,7 +48,7 @@ class RawBlock:
     kind: str  # paragraph, item or heading
     lines: int = 1
     level: int = 0  # a Markdown heading's level (1 for '#')
-    joined: list["RawBlock"] | None = None  # the parts after it that a page break cut off
+    joined: list[RawBlock] | None = None  # the parts after it that a page break cut off
 
     def parts(self) -> list[tuple[int, int]]:
         return [(self.start, self.end)] + [(b.start, b.end) for b in self.joined or []]
@@ -173,7 +173,11 @@ def _mark_headings(text: str, blocks: list[RawBlock]) -> list[RawBlock]:
     """A short single line without final punctuation is a heading (Markdown converted from
     PDF often leaves headings unmarked)."""
     for block in blocks:
-        if block.kind == "paragraph" and not block.joined and _looks_like_heading(text[block.start : block.end], block.lines):
+        if (
+            block.kind == "paragraph"
+            and not block.joined
+            and _looks_like_heading(text[block.start : block.end], block.lines)
+        ):
             block.kind = "heading"
     return blocks
 
@@ -195,7 +199,8 @@ def _running_key(line: str) -> str:
 def _running_lines(lines) -> set[str]:
     """Short unpunctuated lines repeated (numbers aside) often: running headers and footers."""
     counts = Counter(
-        _running_key(s) for _, _, s, _ in lines
+        _running_key(s)
+        for _, _, s, _ in lines
         if s and len(s) <= 80 and not _LIST_ITEM.match(s) and not _MD_HEADING.match(s) and not _TERMINAL.search(s)
     )
     return {k for k, n in counts.items() if k and n >= settings()["running_line_min_count"]}
@@ -218,7 +223,8 @@ def _punctuated(text: str, blocks: list[RawBlock]) -> bool:
     ends = [
         bool(_TERMINAL.search(text[b.start : b.end].rstrip()))
         for b in blocks
-        if b.kind == "paragraph" and (b.lines > 1 or len(text[b.start : b.end].split()) > settings()["heading_max_words"])
+        if b.kind == "paragraph"
+        and (b.lines > 1 or len(text[b.start : b.end].split()) > settings()["heading_max_words"])
     ]
     return sum(ends) * 2 >= len(ends)
 
@@ -265,7 +271,9 @@ def _front_matter(text: str, blocks: list[RawBlock], structured: bool = False):
     byline = []
     while rest and rest[0].kind == "paragraph" and not rest[0].joined:
         line = _SPACES.sub(" ", text[rest[0].start : rest[0].end]).strip()
-        if len(line.split()) > 25 or not ("|" in line or line.lower().startswith(("by ", "updated ")) or not _TERMINAL.search(line)):
+        if len(line.split()) > 25 or not (
+            "|" in line or line.lower().startswith(("by ", "updated ")) or not _TERMINAL.search(line)
+        ):
             break
         byline.append(rest.pop(0))
     return title, byline, rest
@@ -354,7 +362,9 @@ def _deletions(segment: str, markdown: bool, words: set[str] | frozenset[str] = 
     where they were."""
     layout: list[tuple[int, int]] = []
     for m in _LINE_END_HYPHEN.finditer(segment):
-        keep = _keep_hyphen(segment[max(m.start() - 40, 0) : m.start()], m.group(1), segment[m.end() : m.end() + 40], words)
+        keep = _keep_hyphen(
+            segment[max(m.start() - 40, 0) : m.start()], m.group(1), segment[m.end() : m.end() + 40], words
+        )
         layout.append((m.start() + keep, m.end()))
     layout.extend(m.span() for m in _SOFT_HYPHEN.finditer(segment))
     kept = _kept(segment, layout) if layout else None

@@ -18,7 +18,9 @@ def read_bytes(path: Path) -> bytes:
     try:
         data = path.read_bytes()
     except IsADirectoryError:
-        raise InputError(f"{path}: is a directory, not a document; name the files inside it or the folder itself") from None
+        raise InputError(
+            f"{path}: is a directory, not a document; name the files inside it or the folder itself"
+        ) from None
     except OSError as exc:
         raise InputError(f"{path}: cannot be read ({exc.strerror}); check the path and its permissions") from None
     if not data.strip():

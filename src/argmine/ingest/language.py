@@ -21,7 +21,8 @@ def check_language(path: Path, document: Document) -> list[str]:
     share, words = english_share(document.text)
     if words >= config["min_words"] and share < config["min_common_share"]:
         raise InputError(
-            f"{path}: does not look like English (only {share:.0%} of its words are common English words, against 34-48% in"
+            f"{path}: does not look like English (only {share:.0%} of "
+            "its words are common English words, against 34-48% in"
             " English prose); argmine's classifiers read English only, so translate it into English first"
         )
     warnings = []
@@ -31,7 +32,8 @@ def check_language(path: Path, document: Document) -> list[str]:
         if words >= config["min_paragraph_words"] and share < config["min_common_share"]:
             start = " ".join(text.split()[:6])
             warnings.append(
-                f"{path}: a paragraph does not look like English (\"{start} ...\", {words} words); argmine reads English only,"
+                f'{path}: a paragraph does not look like English ("{start} '
+                f'...", {words} words); argmine reads English only,'
                 " so the labels of its sentences are unreliable"
             )
     return warnings

@@ -29,7 +29,13 @@ LEVEL_LINES = {"grand_strategic": "double", "strategic": "solid", "practical": "
 SPARE_LINES = ["dotted", "wavy"]
 
 STYLE = """
-body { font: 16px/1.55 Georgia, "Times New Roman", serif; color: #1b1b1b; max-width: 60rem; margin: 0 auto; padding: 1rem 1.5rem 4rem; }
+body {
+  font: 16px/1.55 Georgia, "Times New Roman", serif;
+  color: #1b1b1b;
+  max-width: 60rem;
+  margin: 0 auto;
+  padding: 1rem 1.5rem 4rem;
+}
 h1 { font-size: 1.6rem; margin-bottom: .2rem; }
 h2 { font: 600 1.1rem/1.3 system-ui, sans-serif; margin-top: 2rem; }
 h3.section { font: 600 1rem/1.3 system-ui, sans-serif; margin: 1.6rem 0 .4rem; color: #333; }
@@ -39,15 +45,38 @@ table.summary { border-collapse: collapse; font: .95rem system-ui, sans-serif; }
 table.summary th, table.summary td { border: 1px solid #bbb; padding: .25rem .6rem; }
 table.summary td { text-align: right; }
 table.summary tr.total th, table.summary tr.total td, table.summary td.total { font-weight: 600; background: #f3f3f3; }
-#filters { font: .95rem system-ui, sans-serif; position: sticky; top: 0; background: #fff; padding: .3rem 0; border-bottom: 1px solid #ddd; z-index: 1; }
+#filters {
+  font: .95rem system-ui, sans-serif;
+  position: sticky;
+  top: 0;
+  background: #fff;
+  padding: .3rem 0;
+  border-bottom: 1px solid #ddd;
+  z-index: 1;
+}
 #filters fieldset { display: inline-block; border: 1px solid #ccc; margin: .2rem .5rem .2rem 0; padding: .2rem .6rem; }
 #filters label { margin-right: .6rem; white-space: nowrap; }
 #shown { margin: .3rem 0 0; color: #444; }
 p.block { margin: .5rem 0; }
 p.item::before { content: "– "; }
 .sentence { padding: .05rem .1rem; border-radius: 3px; }
-.sentence, .underline { text-decoration-line: underline; text-decoration-thickness: 1px; text-decoration-color: #666; text-underline-offset: 3px; }
-.tag { font: .72rem/1 system-ui, sans-serif; color: #333; border: 1px solid #888; border-radius: 3px; padding: 0 .2rem; margin-right: .25rem; white-space: nowrap; vertical-align: 1px; background: #fff; }
+.sentence, .underline {
+  text-decoration-line: underline;
+  text-decoration-thickness: 1px;
+  text-decoration-color: #666;
+  text-underline-offset: 3px;
+}
+.tag {
+  font: .72rem/1 system-ui, sans-serif;
+  color: #333;
+  border: 1px solid #888;
+  border-radius: 3px;
+  padding: 0 .2rem;
+  margin-right: .25rem;
+  white-space: nowrap;
+  vertical-align: 1px;
+  background: #fff;
+}
 .chip { display: inline-block; padding: 0 .3rem; border-radius: 3px; border: 1px solid #999; }
 """
 
@@ -110,7 +139,9 @@ def to_html(result, scheme: Scheme | None = None) -> str:
     ]
     if summary.get("byline") or document.byline:
         parts.append(f'<p class="byline">{escape(summary.get("byline") or document.byline)}</p>')
-    parts.append(f'<p class="meta">{escape(document.doc_id)} · {escape(str(document.path))} · {len(sentences)} sentences</p>')
+    parts.append(
+        f'<p class="meta">{escape(document.doc_id)} · {escape(str(document.path))} · {len(sentences)} sentences</p>'
+    )
     parts.extend(f'<p class="warning"><strong>Warning:</strong> {escape(w)}</p>' for w in summary.get("warnings", []))
     parts.append("</header>")
     parts.append(_summary_table(summary, role.names, level.names, look))
@@ -129,17 +160,25 @@ def _look(roles: list[str], levels: list[str]) -> dict:
     spare_colours, spare_lines = iter(SPARE_COLOURS * 4), iter(SPARE_LINES * 8)
     return {
         "role": {r: (ROLE_SYMBOLS.get(r) or r[:1].upper(), ROLE_COLOURS.get(r) or next(spare_colours)) for r in roles},
-        "level": {lv: (LEVEL_SYMBOLS.get(lv) or lv[:1].upper(), LEVEL_LINES.get(lv) or next(spare_lines)) for lv in levels},
+        "level": {
+            lv: (LEVEL_SYMBOLS.get(lv) or lv[:1].upper(), LEVEL_LINES.get(lv) or next(spare_lines)) for lv in levels
+        },
     }
 
 
 def _label_style(look: dict) -> str:
     rules = [f".role-{_css(r)} {{ background: {colour}; }}" for r, (_, colour) in look["role"].items()]
-    rules += [f".level-{_css(lv)} {{ text-decoration-style: {line}; }}" for lv, (_, line) in look["level"].items() if line != "none"]
-    rules += [f".level-{_css(lv)} {{ text-decoration-line: none; }}" for lv, (_, line) in look["level"].items() if line == "none"]
+    rules += [
+        f".level-{_css(lv)} {{ text-decoration-style: {line}; }}"
+        for lv, (_, line) in look["level"].items()
+        if line != "none"
+    ]
+    rules += [
+        f".level-{_css(lv)} {{ text-decoration-line: none; }}"
+        for lv, (_, line) in look["level"].items()
+        if line == "none"
+    ]
     return "\n" + "\n".join(rules) + "\n"
-
-
 
 
 def _css(name: str) -> str:
@@ -158,13 +197,30 @@ def _level_chip(level: str, look: dict) -> str:
 
 def _summary_table(summary: dict, roles: list[str], levels: list[str], look: dict) -> str:
     cells, totals = summary["cells"], summary["totals"]
-    rows = ['<section id="summary">', "<h2>Summary</h2>", '<table class="summary">', "<caption>Sentences by level of analysis (rows) and role (columns)</caption>"]
-    rows.append("<thead><tr><th scope=\"col\">level \\ role</th>" + "".join(f'<th scope="col">{_role_chip(r, look)}</th>' for r in roles) + '<th scope="col">all</th></tr></thead>')
+    rows = [
+        '<section id="summary">',
+        "<h2>Summary</h2>",
+        '<table class="summary">',
+        "<caption>Sentences by level of analysis (rows) and role (columns)</caption>",
+    ]
+    rows.append(
+        '<thead><tr><th scope="col">level \\ role</th>'
+        + "".join(f'<th scope="col">{_role_chip(r, look)}</th>' for r in roles)
+        + '<th scope="col">all</th></tr></thead>'
+    )
     rows.append("<tbody>")
     for lv in levels:
         counts = [cells[lv][r]["count"] for r in roles]
-        rows.append(f'<tr><th scope="row">{_level_chip(lv, look)}</th>' + "".join(f"<td>{c}</td>" for c in counts) + f'<td class="total">{sum(counts)}</td></tr>')
-    rows.append('<tr class="total"><th scope="row">all</th>' + "".join(f"<td>{totals[look['axes']['role']][r]}</td>" for r in roles) + f"<td>{totals['sentences']}</td></tr>")
+        rows.append(
+            f'<tr><th scope="row">{_level_chip(lv, look)}</th>'
+            + "".join(f"<td>{c}</td>" for c in counts)
+            + f'<td class="total">{sum(counts)}</td></tr>'
+        )
+    rows.append(
+        '<tr class="total"><th scope="row">all</th>'
+        + "".join(f"<td>{totals[look['axes']['role']][r]}</td>" for r in roles)
+        + f"<td>{totals['sentences']}</td></tr>"
+    )
     rows.append("</tbody></table></section>")
     return "\n".join(rows)
 
@@ -177,7 +233,8 @@ def _filters(sentences, roles: list[str], levels: list[str], look: dict) -> str:
         for name in names:
             count = sum(1 for s in sentences if s.labels.get(axis) == name)
             out.append(
-                f'<label><input type="checkbox" data-axis="{kind}" value="{escape(name)}" checked> {chip(name, look)} ({count})</label>'
+                f'<label><input type="checkbox" data-axis="{kind}" '
+                f'value="{escape(name)}" checked> {chip(name, look)} ({count})</label>'
             )
         out.append("</fieldset>")
     out.append(f'<p id="shown" aria-live="polite">Showing {len(sentences)} of {len(sentences)} sentences</p>')
@@ -222,8 +279,12 @@ def _sentence(s, look: dict) -> str:
         pushed = [f["feature"] for entry in s.explanation.values() for f in entry["features"][:3]]
         if pushed:
             hover += " · pushed by: " + ", ".join(dict.fromkeys(pushed))
-    tag = f'<span class="tag">{escape(role_symbol)} {escape(_human(role))} | {escape(level_symbol)} {escape(_human(level))}</span>'
+    tag = (
+        f'<span class="tag">{escape(role_symbol)} {escape(_human(role))} | '
+        f"{escape(level_symbol)} {escape(_human(level))}</span>"
+    )
     return (
-        f'<span class="sentence role-{_css(role)} level-{_css(level)}" data-sent-id="{s.sent_id}" data-role="{escape(role)}" '
+        f'<span class="sentence role-{_css(role)} level-{_css(level)}" '
+        f'data-sent-id="{s.sent_id}" data-role="{escape(role)}" '
         f'data-level="{escape(level)}" title="{escape(hover)}">{tag}{escape(s.text)}</span>'
     )

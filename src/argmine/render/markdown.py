@@ -46,7 +46,10 @@ def summary_markdown(summary: dict, scheme: Scheme | None = None, per_cell: int 
                 continue
             lines += [f"### {plural(r).capitalize()} ({cell['count']})", ""]
             for e in cell["evidence"][:per_cell]:
-                lines.append(f"- {_md(e['text'])} *(sentence {e['sent_id']}, {_md(e['section']) or 'no heading'}; confidence {e['confidence']:.2f})*")
+                lines.append(
+                    f"- {_md(e['text'])} *(sentence {e['sent_id']}, "
+                    f"{_md(e['section']) or 'no heading'}; confidence {e['confidence']:.2f})*"
+                )
             if cell["count"] > per_cell:
                 lines.append(f"- ... and {cell['count'] - per_cell} more in the sentences file")
             lines.append("")
@@ -71,7 +74,12 @@ def collection_markdown(collection: dict, scheme: Scheme | None = None, per_cell
     by_role = {r: sum(totals["cells"][lv][r] for lv in level.names) for r in roles}
     counts = ", ".join(f"{by_role[r]} {plural(r)}" for r in roles)
     initials = "/".join(r[0].upper() for r in roles)
-    lines = ["# Collection summary", "", f"{totals['documents']} documents, {totals['sentences']} sentences: {counts}.", ""]
+    lines = [
+        "# Collection summary",
+        "",
+        f"{totals['documents']} documents, {totals['sentences']} sentences: {counts}.",
+        "",
+    ]
     lines += [
         "## Documents",
         "",
@@ -94,7 +102,9 @@ def collection_markdown(collection: dict, scheme: Scheme | None = None, per_cell
                 continue
             lines += [f"#### {plural(r).capitalize()} ({totals['cells'][lv][r]} in all)", ""]
             for e in items:
-                lines.append(f"- {e['text']} *({e['doc_id']}, sentence {e['sent_id']}; confidence {e['confidence']:.2f})*")
+                lines.append(
+                    f"- {e['text']} *({e['doc_id']}, sentence {e['sent_id']}; confidence {e['confidence']:.2f})*"
+                )
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 

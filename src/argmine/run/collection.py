@@ -42,7 +42,9 @@ def _arrow_schema(names: list[str]):
     return pa.schema([(n, types.get(n, pa.float64() if n.endswith("_confidence") else pa.string())) for n in names])
 
 
-def write_collection(out: str | Path, entries: list[dict], per_cell: int = PER_CELL, scheme: Scheme | None = None) -> dict:
+def write_collection(
+    out: str | Path, entries: list[dict], per_cell: int = PER_CELL, scheme: Scheme | None = None
+) -> dict:
     """Write the combined outputs for the documents of ``entries`` that have outputs (ok or skipped).
 
     Returns the collection summary (without the per-document list's sentences, which stay on disk).
@@ -61,7 +63,10 @@ def write_collection(out: str | Path, entries: list[dict], per_cell: int = PER_C
     totals = {lv: {r: 0 for r in role.names} for lv in level.names}
     sentences = 0
     with atomic(out / "sentences.parquet") as parquet_tmp, atomic(out / "sentences.csv") as csv_tmp:
-        with pq.ParquetWriter(parquet_tmp, schema) as parquet, open(csv_tmp, "w", encoding="utf-8", newline="") as csv_file:
+        with (
+            pq.ParquetWriter(parquet_tmp, schema) as parquet,
+            open(csv_tmp, "w", encoding="utf-8", newline="") as csv_file,
+        ):
             table = csv.writer(csv_file, lineterminator="\n")
             table.writerow(names)
             batch: dict[str, list] = {n: [] for n in names}

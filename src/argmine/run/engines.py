@@ -30,7 +30,9 @@ SCHEDULER_TIMEOUT = "10s"
 START_METHOD = "fork" if sys.platform.startswith("linux") else "spawn"
 
 
-def run_tasks(tasks: Sequence[Task], engine: str = "local", jobs: int = 1, scheduler: str | None = None) -> Iterator[tuple[int, dict]]:
+def run_tasks(
+    tasks: Sequence[Task], engine: str = "local", jobs: int = 1, scheduler: str | None = None
+) -> Iterator[tuple[int, dict]]:
     if jobs < 1:
         raise EngineError(f"jobs must be at least 1, got {jobs}")
     if engine == "dask":
@@ -50,7 +52,9 @@ def _processes(tasks: Sequence[Task], jobs: int) -> Iterator[tuple[int, dict]]:
 
     workers = min(jobs, len(tasks))
     context = multiprocessing.get_context(START_METHOD)
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(tasks[0].model, os.getpid())) as pool:
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_start_worker, initargs=(tasks[0].model, os.getpid())
+    ) as pool:
         try:
             pending = {}
             queue = iter(enumerate(tasks))
@@ -96,7 +100,10 @@ def _dask(tasks: Sequence[Task], jobs: int, scheduler: str | None) -> Iterator[t
     try:
         from distributed import Client, LocalCluster, as_completed
     except ImportError:
-        raise EngineError("the dask engine needs Dask distributed, which is not installed; install it with pip install 'argmine[dask]'") from None
+        raise EngineError(
+            "the dask engine needs Dask distributed, which is not "
+            "installed; install it with pip install 'argmine[dask]'"
+        ) from None
     import logging
 
     cluster = None
@@ -111,7 +118,8 @@ def _dask(tasks: Sequence[Task], jobs: int, scheduler: str | None) -> Iterator[t
                 client = Client(scheduler, timeout=SCHEDULER_TIMEOUT)
             except (OSError, TimeoutError, ValueError) as exc:
                 raise EngineError(
-                    f"{scheduler}: cannot reach the Dask scheduler ({type(exc).__name__}); check the address, or leave it out for a local cluster"
+                    f"{scheduler}: cannot reach the Dask scheduler ({type(exc).__name__}); "
+                    "check the address, or leave it out for a local cluster"
                 ) from None
         with client:
             workers = max(1, len(client.scheduler_info().get("workers", {})) or jobs)

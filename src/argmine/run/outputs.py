@@ -4,8 +4,8 @@ its presence with matching hashes marks the document complete."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from ..files import is_temp, write_atomic
 from ..render.html import to_html
@@ -15,7 +15,9 @@ from ..types import SCHEMA_VERSION, Result
 __all__ = ["finished_summary", "iter_sentences", "remove_temp_files", "write_outputs"]
 
 
-def finished_summary(out: Path, doc_id: str, path: str, input_sha256: str, model_sha256: str, explained: bool = False) -> dict | None:
+def finished_summary(
+    out: Path, doc_id: str, path: str, input_sha256: str, model_sha256: str, explained: bool = False
+) -> dict | None:
     """The summary of a document whose outputs are complete for this input, model and
     ``explained`` setting, else None.
 
@@ -27,7 +29,10 @@ def finished_summary(out: Path, doc_id: str, path: str, input_sha256: str, model
     except (OSError, ValueError):
         return None
     if not isinstance(summary, dict) or (
-        summary.get("path"), summary.get("input_sha256"), summary.get("model_sha256"), summary.get("explained", False)
+        summary.get("path"),
+        summary.get("input_sha256"),
+        summary.get("model_sha256"),
+        summary.get("explained", False),
     ) != (path, input_sha256, model_sha256, explained):
         return None
     if not all((out / f"{doc_id}{suffix}").is_file() for suffix in (".sentences.jsonl", ".summary.md", ".html")):
@@ -41,7 +46,10 @@ def write_outputs(result: Result, out: Path, provenance: dict | None = None) -> 
     ``provenance`` (input and model hashes) is recorded in the summary JSON after ``path``.
     """
     doc_id = result.document.doc_id
-    lines = [json.dumps({"schema_version": SCHEMA_VERSION, **s.record()}, ensure_ascii=False) + "\n" for s in result.sentences]
+    lines = [
+        json.dumps({"schema_version": SCHEMA_VERSION, **s.record()}, ensure_ascii=False) + "\n"
+        for s in result.sentences
+    ]
     write_atomic(out / f"{doc_id}.sentences.jsonl", "".join(lines))
     write_atomic(out / f"{doc_id}.summary.md", summary_markdown(result.summary))
     write_atomic(out / f"{doc_id}.html", to_html(result))

@@ -14,10 +14,10 @@ import json
 import os
 import re
 import time
+from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from .. import config
 from ..errors import InputError, ModelError
@@ -107,7 +107,9 @@ def check_paths(paths) -> None:
     for p in paths:
         if _is_pattern(p):
             if not glob.glob(str(p), recursive=True):
-                raise InputError(f"{p}: no files match this pattern; check the pattern (quote it to let argmine expand it)")
+                raise InputError(
+                    f"{p}: no files match this pattern; check the pattern (quote it to let argmine expand it)"
+                )
         elif not Path(p).exists():
             raise InputError(f"{p}: {link_problem(Path(p)) or 'no such file or folder; check the path'}")
 

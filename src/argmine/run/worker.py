@@ -6,11 +6,11 @@ from __future__ import annotations
 import hashlib
 import signal
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator
 
 from ..errors import ArgmineError
 from ..ingest import ingest
@@ -48,7 +48,10 @@ def process_document(task: Task) -> dict:
         with time_limit(task.time_limit):
             _process_task(task, entry)
     except TimeUp:
-        error = f"{task.path}: took longer than {task.time_limit:g} s, the limit for one document; split it, or raise the limit with --time-limit"
+        error = (
+            f"{task.path}: took longer than {task.time_limit:g} s, the limit for one document;"
+            " split it, or raise the limit with --time-limit"
+        )
     except ArgmineError as exc:
         error = _as_given(str(exc), task)
     except Exception as exc:  # one bad document must never stop the batch
@@ -65,7 +68,14 @@ def internal_error(task: Task, exc: BaseException) -> str:
 
 def failed_entry(task: Task, error: str) -> dict:
     """The run.json entry of a document that failed with ``error``."""
-    return {"path": task.path, "doc_id": task.doc_id, "status": "failed", "error": error, "sentences": 0, "warnings": []}
+    return {
+        "path": task.path,
+        "doc_id": task.doc_id,
+        "status": "failed",
+        "error": error,
+        "sentences": 0,
+        "warnings": [],
+    }
 
 
 def _process_task(task: Task, entry: dict) -> None:
@@ -76,7 +86,9 @@ def _process_task(task: Task, entry: dict) -> None:
     if digest is not None and not task.force:
         finished = finished_summary(out, task.doc_id, task.path, digest, task.model_sha256, task.explain)
         if finished is not None:
-            entry.update(status="skipped", sentences=int(finished["totals"]["sentences"]), warnings=finished.get("warnings", []))
+            entry.update(
+                status="skipped", sentences=int(finished["totals"]["sentences"]), warnings=finished.get("warnings", [])
+            )
             return
     document = ingest(task.source, task.doc_id)
     document.path = task.path

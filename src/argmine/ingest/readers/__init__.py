@@ -18,9 +18,9 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 __all__ = ["Blocks", "Extracted", "Reader", "register", "registered"]
 
@@ -64,7 +64,6 @@ class Blocks:
 
     def extracted(self, title: str = "") -> Extracted:
         return Extracted("".join(self.parts), self.blocks, title=_SPACES.sub(" ", title).strip())
-
 
 
 def register(*suffixes: str) -> Callable[[Reader], Reader]:

@@ -25,7 +25,9 @@ def read_docx(path: Path, data: bytes, config: dict) -> Extracted:
         paragraphs = [(p.text, _style_names(p.style), _numbered(p)) for p in document.paragraphs]
         meta_title = document.core_properties.title or ""
     except Exception:  # a damaged zip, a missing part, broken XML
-        raise InputError(f"{path}: cannot be read as a Word .docx file (damaged, or another format); save it again as .docx") from None
+        raise InputError(
+            f"{path}: cannot be read as a Word .docx file (damaged, or another format); save it again as .docx"
+        ) from None
     skip = re.compile(config["docx"]["skip_styles"])
     entries = []
     for text, styles, numbered in paragraphs:

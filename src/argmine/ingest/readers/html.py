@@ -91,7 +91,7 @@ def _html_link_list(tag, settings: dict) -> bool:
 class _HtmlWalker:
     """Walks the tree in document order, collecting text until a block element ends it."""
 
-    def __init__(self, blocks: _Blocks) -> None:
+    def __init__(self, blocks: Blocks) -> None:
         self.blocks = blocks
         self.buffer: list[str] = []
         self.kind, self.level = "paragraph", 0

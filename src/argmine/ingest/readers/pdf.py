@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import io
 import logging
-import re
 import statistics
 from collections import Counter
 from pathlib import Path
 
 from ...errors import InputError
-from . import _LIGATURES, _SPACES, Extracted, register
+from . import _LIGATURES, Extracted, register
+
 
 @register(".pdf")
 def read_pdf(path: Path, data: bytes, config: dict) -> Extracted:
@@ -32,10 +32,13 @@ def read_pdf(path: Path, data: bytes, config: dict) -> Extracted:
             pages = _pdf_pages(data, True, ratio)
     except PDFPasswordIncorrect:
         raise InputError(
-            f"{path}: is protected by a password; save an unprotected copy first, e.g. qpdf --decrypt --password=PASS in.pdf out.pdf"
+            f"{path}: is protected by a password; save an unprotected copy "
+            "first, e.g. qpdf --decrypt --password=PASS in.pdf out.pdf"
         ) from None
     except Exception:  # pdfminer raises many kinds of errors on a damaged file
-        raise InputError(f"{path}: cannot be read as a PDF (damaged, truncated or not a PDF); download or export it again") from None
+        raise InputError(
+            f"{path}: cannot be read as a PDF (damaged, truncated or not a PDF); download or export it again"
+        ) from None
     if not pages:
         raise InputError(f"{path}: the PDF has no pages; download or export it again")
     if not any(p.strip() for p in pages):
