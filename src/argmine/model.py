@@ -82,7 +82,23 @@ class Model:
 
 
 def fit_model(gold: pd.DataFrame, classifier: str, scheme: Scheme | None = None) -> Model:
-    """Fit ``classifier`` on every axis of the gold rows that are not excluded."""
+    """Fit a classifier on every axis of the gold rows that are not excluded.
+
+    Parameters
+    ----------
+    gold : pandas.DataFrame
+        Gold rows, as ``argmine.gold.load_gold`` returns them.
+    classifier : str
+        A registered classifier's name (``argmine.classifiers.registered``), or one per axis:
+        ``"role=rules+words/level=static-rules-lr"``.
+    scheme : Scheme, optional
+        The label scheme; by default the bundled one.
+
+    Returns
+    -------
+    Model
+        One fitted estimator per axis; metadata records the classifier and the scheme.
+    """
     scheme = scheme or load_scheme()
     rows = gold[~gold["exclude"]]
     estimators = {}
@@ -92,6 +108,20 @@ def fit_model(gold: pd.DataFrame, classifier: str, scheme: Scheme | None = None)
 
 
 def save_model(model: Model, path: str | Path) -> Path:
+    """Write a model to a skops file atomically (a file is there whole or not at all).
+
+    Parameters
+    ----------
+    model : Model
+        The model and its metadata.
+    path : str or Path
+        The file to write (``.skops``); its folder is created.
+
+    Returns
+    -------
+    Path
+        The file written.
+    """
     import skops.io as sio
 
     path = Path(path)
@@ -131,7 +161,26 @@ def model_digest(name_or_path: str | Path = "default") -> str:
 
 
 def load_model(name_or_path: str | Path = "default", scheme: Scheme | None = None) -> Model:
-    """A model by bundled name ("default"), by file path, or an untrained classifier name ("rules")."""
+    """Load a model: a bundled one by name, a model file, or the rules, which need no training.
+
+    Parameters
+    ----------
+    name_or_path : str or Path, default "default"
+        A bundled model's name (``default``, ``accurate``), ``"rules"``, or a ``.skops`` file
+        written by ``argmine train`` / ``save_model``.
+    scheme : Scheme, optional
+        The label scheme the model must have been trained with; by default the bundled one.
+
+    Returns
+    -------
+    Model
+
+    Raises
+    ------
+    ModelError
+        No such model; a file that is not an argmine model, is damaged, holds types argmine does
+        not trust, or was trained with another label scheme.
+    """
     scheme = scheme or load_scheme()
     path = model_path(name_or_path)
     if path is None:  # rules: needs no training

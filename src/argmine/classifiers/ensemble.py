@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.utils.validation import check_is_fitted
 
 from ..scheme import load_scheme
 from .features import features
@@ -29,6 +30,7 @@ class MeanEnsemble(ClassifierMixin, BaseEstimator):
         return self
 
     def predict_proba(self, X) -> np.ndarray:
+        check_is_fitted(self, "estimators_")
         weights = np.asarray(self.weights if self.weights is not None else [1.0] * len(self.members), dtype=float)
         total = np.zeros((len(features(X)), len(self.classes_)))
         for weight, estimator in zip(weights / weights.sum(), self.estimators_):
@@ -38,7 +40,8 @@ class MeanEnsemble(ClassifierMixin, BaseEstimator):
         return total
 
     def predict(self, X) -> np.ndarray:
-        return self.classes_[self.predict_proba(X).argmax(axis=1)]
+        proba = self.predict_proba(X)  # first: NotFittedError before fit
+        return self.classes_[proba.argmax(axis=1)]
 
 
 @register(

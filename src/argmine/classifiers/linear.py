@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.utils.validation import check_is_fitted
 
 from .registry import register
 from .rules import RuleFeatures
@@ -48,13 +49,21 @@ class CalibratedLogisticRegression(ClassifierMixin, BaseEstimator):
         self.estimator_ = CalibratedClassifierCV(base, method="sigmoid", cv=folds) if folds >= 2 else base
         self.estimator_.fit(X, y, sample_weight=compute_sample_weight("balanced", y) if balanced else None)
         self.classes_ = self.estimator_.classes_
+        self.n_features_in_ = self.estimator_.n_features_in_
         return self
 
     def predict_proba(self, X):
+        check_is_fitted(self, "estimator_")
         return self.estimator_.predict_proba(X)
 
     def predict(self, X):
-        return self.classes_[self.predict_proba(X).argmax(axis=1)]
+        proba = self.predict_proba(X)
+        return self.classes_[proba.argmax(axis=1)]
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True  # the word n-gram features are sparse
+        return tags
 
 
 @register(

@@ -7,6 +7,7 @@ from functools import lru_cache
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
 
 from ..scheme import load_scheme
 from .features import features
@@ -40,6 +41,7 @@ class RuleClassifier(ClassifierMixin, BaseEstimator):
         return self
 
     def decision_function(self, X) -> np.ndarray:
+        check_is_fitted(self, "classes_")
         X = features(X)
         texts, sections = _prepare(X["text"].tolist()), _prepare(X["section"].tolist())
         scores = np.zeros((len(X), len(self.classes_)))
@@ -58,7 +60,8 @@ class RuleClassifier(ClassifierMixin, BaseEstimator):
         return exp / exp.sum(axis=1, keepdims=True)
 
     def predict(self, X) -> np.ndarray:
-        return self.classes_[self.predict_proba(X).argmax(axis=1)]
+        proba = self.predict_proba(X)  # first: NotFittedError before fit
+        return self.classes_[proba.argmax(axis=1)]
 
 
 class RuleScores(TransformerMixin, BaseEstimator):
@@ -79,6 +82,7 @@ class RuleScores(TransformerMixin, BaseEstimator):
         return self
 
     def transform(self, X) -> np.ndarray:
+        check_is_fitted(self, "rules_")
         return np.hstack([rules.decision_function(X) for rules in self.rules_])
 
     def get_feature_names_out(self, input_features=None):
@@ -144,6 +148,7 @@ class RuleFeatures(TransformerMixin, BaseEstimator):
         return self
 
     def transform(self, X) -> np.ndarray:
+        check_is_fitted(self, "cues_")
         X = features(X)
         texts, sections = _prepare(X["text"].tolist()), _prepare(X["section"].tolist())
         columns = []

@@ -210,7 +210,8 @@ class SpacyTextcat(ClassifierMixin, BaseEstimator):
         return proba / proba.sum(axis=1, keepdims=True)
 
     def predict(self, X) -> np.ndarray:
-        return self.classes_[self.predict_proba(X).argmax(axis=1)]
+        proba = self.predict_proba(X)  # first: NotFittedError before fit
+        return self.classes_[proba.argmax(axis=1)]
 
     def __getstate__(self):
         state = super().__getstate__()
