@@ -506,14 +506,28 @@ def agreement(a, b, documents, json_path):
 def train(gold, classifier, out_path, folds, documents):
     """Train a classifier on the gold and save it with its metadata.
 
+    Cross-validates the classifier first (the scores recorded in the model), then fits it on
+    all the gold; progress goes to stderr.
+
     \b
     Example:
       argmine train --gold corpus/gold --classifier tfidf-lr --out models/mine.skops
     """
+    import time
+
     from .model import save_model
     from .training import train as train_model
 
-    model = train_model(gold, classifier, documents, folds)
+    started = time.perf_counter()
+
+    def progress(stage: str, done: int, total: int) -> None:
+        elapsed = time.perf_counter() - started
+        if stage == "cross-validation":
+            click.echo(f"cross-validation: fold {done} of {total} done ({elapsed:.0f} s)", err=True)
+        elif done == 0:
+            click.echo(f"fitting {classifier} on all the gold ({elapsed:.0f} s)", err=True)
+
+    model = train_model(gold, classifier, documents, folds, progress)
     save_model(model, out_path)
     cv = model.metadata["cross_validation"]
     scores = ", ".join(f"{k} {v:.3f}" for k, v in cv.items() if k.endswith("macro_f1"))

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .classifiers import features, make_estimator, trusted_types
+from .classifiers import features, learns, make_estimator, trusted_types
 from .config import bundled_text
 from .errors import ModelError
 from .files import atomic
@@ -70,6 +70,16 @@ class Model:
                 [dict(zip(classes, map(float, p))) for p in proba], index=X.index, dtype=object
             )
         return out
+
+    def training_documents(self) -> set[str]:
+        """The documents (doc_ids) whose gold the model learned from; empty for a classifier that
+        learns nothing from the gold (``rules``)."""
+        data = self.metadata.get("training_data") or {}
+        if not learns(str(self.metadata.get("classifier", "rules"))):
+            return set()
+        if "doc_ids" in data:
+            return set(data["doc_ids"])
+        return {name.removesuffix(".jsonl") for name in data.get("files", [])}  # one gold file per document
 
     def label(self, sentences: list[Sentence]) -> None:
         """Set ``labels`` and ``confidences`` on Sentence records in place, by ``decide``."""

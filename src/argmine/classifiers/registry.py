@@ -50,6 +50,7 @@ class Classifier:
     doc: str  # one line or more, for the docs' classifier table
     trusted: tuple[str, ...]  # qualified names of the types its fitted estimators may hold
     extra: str | None = None  # the pip extra it needs, if any
+    learns: bool = True  # False: fitting learns nothing from the gold (its scores on the gold are honest)
 
 
 _REGISTRY: dict[str, Classifier] = {}
@@ -62,7 +63,13 @@ def qualified_name(kind: type | str) -> str:
 
 
 def register(
-    name: str, *, help: str, doc: str | None = None, trusted: tuple = (), extra: str | None = None
+    name: str,
+    *,
+    help: str,
+    doc: str | None = None,
+    trusted: tuple = (),
+    extra: str | None = None,
+    learns: bool = True,
 ) -> Callable[[Callable[[str], Any]], Callable[[str], Any]]:
     """Decorator: register ``factory(axis) -> estimator`` as the classifier ``name``.
 
@@ -70,7 +77,8 @@ def register(
     """
 
     def decorator(factory: Callable[[str], Any]) -> Callable[[str], Any]:
-        _REGISTRY[name] = Classifier(name, factory, help, doc or help, tuple(qualified_name(t) for t in trusted), extra)
+        trusted_names = tuple(qualified_name(t) for t in trusted)
+        _REGISTRY[name] = Classifier(name, factory, help, doc or help, trusted_names, extra, learns)
         return factory
 
     return decorator
@@ -109,6 +117,11 @@ def per_axis(spec: str) -> dict[str, str]:
     if any(len(pair) != 2 or not pair[0].strip() or not pair[1].strip() for pair in pairs):
         raise ModelError(f"classifier '{spec}': write one name, or AXIS=NAME pairs separated by '/'")
     return {axis.strip(): name.strip() for axis, name in pairs}
+
+
+def learns(spec: str) -> bool:
+    """Whether the classifier ``spec`` (one name, or one per axis) learns anything from the gold."""
+    return any(get(name).learns for name in (per_axis(spec).values() if "=" in spec else [spec]))
 
 
 def make_estimator(spec: str, axis: str) -> Any:

@@ -166,6 +166,7 @@ class RuleFeatures(TransformerMixin, BaseEstimator):
     help="the cue lexicon of config/labels.toml, no learning (fastest)",
     doc="Cue phrases and heading cues of the label scheme, counted and weighted; learns nothing from the gold.",
     trusted=(RuleClassifier,),
+    learns=False,
 )
 def rules(axis: str) -> BaseEstimator:
     return RuleClassifier(axis=axis)

@@ -4,6 +4,7 @@ compared on the same folds."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 import pandas as pd
 
@@ -18,15 +19,16 @@ __all__ = ["compare", "cross_validate", "out_of_fold"]
 
 
 def out_of_fold(
-    gold: pd.DataFrame, classifier: str, folds: int | str = 5
+    gold: pd.DataFrame, classifier: str, folds: int | str = 5, progress: Callable[[int, int], None] | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame, str, dict]:
     """The non-excluded gold rows and the out-of-fold prediction for each, with how the folds were made
-    and timings (seconds spent fitting; sentences per second predicting)."""
+    and timings (seconds spent fitting; sentences per second predicting). ``progress(done, total)``
+    is called after every fold."""
     from sklearn.model_selection import LeaveOneGroupOut, StratifiedKFold
 
     rows = gold[~gold["exclude"]].reset_index(drop=True)
     if folds == "documents" and rows["doc_id"].nunique() > 1:
-        splits = LeaveOneGroupOut().split(rows, groups=rows["doc_id"])
+        splits = list(LeaveOneGroupOut().split(rows, groups=rows["doc_id"]))
         described = f"leave-one-document-out ({rows['doc_id'].nunique()} documents)"
     else:
         k = 5 if folds == "documents" else int(folds)
@@ -34,7 +36,7 @@ def out_of_fold(
             raise GoldError(f"--cv must be at least 2 folds, got {k}")
         smallest = int(rows["role"].value_counts().min())
         splitter = StratifiedKFold(n_splits=min(k, max(smallest, 2)), shuffle=True, random_state=0)
-        splits = splitter.split(rows, rows["role"])
+        splits = list(splitter.split(rows, rows["role"]))
         described = f"{splitter.n_splits}-fold stratified by role"
     parts, fit_seconds, predict_seconds, fits = [], 0.0, 0.0, 0
     for train_idx, test_idx in splits:
@@ -45,6 +47,8 @@ def out_of_fold(
         started = time.perf_counter()
         parts.append(model.predict(rows.iloc[test_idx]))
         predict_seconds += time.perf_counter() - started
+        if progress is not None:
+            progress(fits, len(splits))
     predicted = pd.concat(parts).sort_index()
     timing = {
         "fit_seconds": round(fit_seconds / max(fits, 1), 3),  # mean per fold
@@ -53,14 +57,16 @@ def out_of_fold(
     return rows, predicted, described, timing
 
 
-def cross_validate(gold: pd.DataFrame, classifier: str, folds: int | str = 5) -> dict:
+def cross_validate(
+    gold: pd.DataFrame, classifier: str, folds: int | str = 5, progress: Callable[[int, int], None] | None = None
+) -> dict:
     """Out-of-fold predictions for every gold sentence, scored, with calibration and summary agreement.
 
     ``folds="documents"`` leaves one whole document out at a time (falling back to 5
     stratified folds when the gold holds a single document) and bootstraps over documents;
     an integer K gives K stratified folds over sentences, shuffled with a fixed seed.
     """
-    rows, predicted, described, timing = out_of_fold(gold, classifier, folds)
+    rows, predicted, described, timing = out_of_fold(gold, classifier, folds, progress)
     report = full_report(rows, predicted, by_document=described.startswith("leave-one-document-out"))
     report["folds"] = described
     report["source"] = {"classifier": classifier, "cv": str(folds)}

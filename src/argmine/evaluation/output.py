@@ -19,6 +19,14 @@ def _ci(interval) -> str:
 def format_table(report: dict) -> str:
     """The report as plain-text tables, one per axis."""
     lines = []
+    if "trained_on" in report:
+        seen = report["trained_on"]
+        lines += [
+            f"NOTE: the model was trained on {len(seen['documents'])} of these {seen['of']} documents: these are"
+            " training-set scores, not what documents it never saw get. Score it on other gold, or"
+            " cross-validate its classifier with --classifier NAME --cv documents.",
+            "",
+        ]
     if "folds" in report:
         lines.append(f"cross-validation: {report['folds']}")
     lines.append(

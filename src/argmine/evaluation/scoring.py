@@ -19,6 +19,9 @@ def evaluate_model(gold: pd.DataFrame, model: Model) -> dict:
     rows = gold[~gold["exclude"]].reset_index(drop=True)
     report = full_report(rows, model.predict(rows))
     report["source"] = {"model": model.metadata.get("classifier", "?")}
+    seen = sorted(model.training_documents() & set(rows["doc_id"]))
+    if seen:  # training-set scores: say so, they are not what unseen documents get
+        report["trained_on"] = {"documents": seen, "of": int(rows["doc_id"].nunique())}
     return report
 
 

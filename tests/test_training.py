@@ -1,0 +1,63 @@
+"""argmine train: progress, the training data it records, and evaluate telling training-set
+scores from scores on unseen gold."""
+
+import shutil
+
+from click.testing import CliRunner
+
+from argmine.cli import main
+from argmine.evaluation import evaluate_model, format_table
+from argmine.gold import load_gold
+from argmine.model import load_model
+from argmine.training import train
+from conftest import GOLD, ROOT
+
+
+def small_gold(tmp_path, *doc_ids):
+    (tmp_path / "gold").mkdir()
+    for doc_id in doc_ids:
+        shutil.copy(GOLD / f"{doc_id}.jsonl", tmp_path / "gold")
+    return tmp_path / "gold"
+
+
+def test_train_reports_progress_and_records_its_documents(tmp_path):
+    gold = small_gold(tmp_path, "crs-mq9-reaper", "crs-sri-lanka-election")
+    calls = []
+    model = train(gold, "words-lr", ROOT / "corpus" / "raw", "documents", lambda *call: calls.append(call))
+    assert calls == [("cross-validation", 1, 2), ("cross-validation", 2, 2), ("fitting", 0, 1), ("fitting", 1, 1)]
+    data = model.metadata["training_data"]
+    assert data["doc_ids"] == ["crs-mq9-reaper", "crs-sri-lanka-election"]
+    assert set(data["file_sha256"]) == {"crs-mq9-reaper.jsonl", "crs-sri-lanka-election.jsonl"}
+    assert model.training_documents() == {"crs-mq9-reaper", "crs-sri-lanka-election"}
+
+
+def test_evaluate_says_when_the_model_saw_the_gold(tmp_path):
+    gold = small_gold(tmp_path, "crs-mq9-reaper", "crs-sri-lanka-election")
+    out = tmp_path / "m.skops"
+    result = CliRunner().invoke(
+        main,
+        [
+            "train",
+            "--gold",
+            str(gold),
+            "--classifier",
+            "words-lr",
+            "--out",
+            str(out),
+            "--documents",
+            str(ROOT / "corpus" / "raw"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "cross-validation: fold 2 of 2 done" in result.output  # stderr is mixed in by CliRunner
+    model = load_model(out)
+    seen = evaluate_model(load_gold(GOLD / "crs-mq9-reaper.jsonl"), model)
+    assert seen["trained_on"] == {"documents": ["crs-mq9-reaper"], "of": 1}
+    assert format_table(seen).startswith("NOTE: the model was trained on 1 of these 1 documents")
+    unseen = evaluate_model(load_gold(GOLD / "crs-china-fentanyl.jsonl"), model)
+    assert "trained_on" not in unseen and "NOTE" not in format_table(unseen)
+
+
+def test_rules_learn_nothing_so_no_note():
+    report = evaluate_model(load_gold(GOLD / "crs-mq9-reaper.jsonl"), load_model("default"))
+    assert "trained_on" not in report
