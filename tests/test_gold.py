@@ -86,3 +86,27 @@ def test_missing_document_is_named(tmp_path):
         GoldError, match=r"doc.jsonl:1: document 'other' not found in .*raw/; put the raw document there"
     ):
         load_gold(path)
+
+
+def test_splits_give_each_document_its_genre_and_split():
+    gold = load_gold(GOLD, split="test")
+    assert gold["split"].eq("test").all() and gold["doc_id"].nunique() >= 6
+    assert set(gold["genre"]) >= {"speech", "strategy", "analysis", "audit", "testimony", "crs-brief"}
+
+
+def test_a_bad_splits_line_is_one_line_error(tmp_path):
+    import shutil
+
+    (tmp_path / "gold").mkdir()
+    shutil.copy(GOLD / "crs-mq9-reaper.jsonl", tmp_path / "gold")
+    (tmp_path / "splits.tsv").write_text("doc_id\tgenre\tsplit\ncrs-mq9-reaper crs-brief train\n", encoding="utf-8")
+    with pytest.raises(GoldError, match=r"splits.tsv:2: expected doc_id, genre and split separated by tabs"):
+        load_gold(tmp_path / "gold", GOLD.parent / "raw")
+
+
+def test_cross_validation_reports_each_genre():
+    from argmine.evaluation import cross_validate
+
+    report = cross_validate(load_gold(GOLD, split="test"), "rules", "documents")
+    assert set(report["by_genre"]) == set(load_gold(GOLD, split="test")["genre"])
+    assert all(0 <= g["role_macro_f1"] <= 1 and g["documents"] >= 1 for g in report["by_genre"].values())

@@ -264,6 +264,9 @@ class _ProgressBar:
     help="Number of folds, or 'documents' for leave-one-document-out.",
 )
 @click.option(
+    "--split", help="Only the gold documents of this split (splits.tsv beside the gold folder), e.g. --split train."
+)
+@click.option(
     "--documents",
     type=click.Path(file_okay=False),
     help="Folder of the raw documents (default: raw/ beside the gold folder).",
@@ -275,7 +278,7 @@ class _ProgressBar:
     type=click.Path(file_okay=False),
     help="Also draw confusion matrices and reliability diagrams (PNG) in this folder.",
 )
-def evaluate(gold, pred_dir, model, classifier, folds, documents, json_path, plot_dir):
+def evaluate(gold, pred_dir, model, classifier, folds, split, documents, json_path, plot_dir):
     """Score predictions, a model, or a cross-validated classifier against the gold.
 
     Prints for each axis per-label precision, recall, F1 (with 95% bootstrap
@@ -297,7 +300,7 @@ def evaluate(gold, pred_dir, model, classifier, folds, documents, json_path, plo
     if len(chosen) != 1:
         raise click.UsageError("give exactly one of --pred DIR, --model M or --classifier NAME")
     loaded = load_model(model) if model else None  # a bad model is refused before the gold is read
-    data = load_gold(gold, documents)
+    data = load_gold(gold, documents, split=split)
     if pred_dir:
         report = ev.evaluate_predictions(data, pred_dir)
     elif loaded is not None:
@@ -325,12 +328,15 @@ def evaluate(gold, pred_dir, model, classifier, folds, documents, json_path, plo
     help="Number of folds, or 'documents' for leave-one-document-out.",
 )
 @click.option(
+    "--split", help="Only the gold documents of this split (splits.tsv beside the gold folder), e.g. --split train."
+)
+@click.option(
     "--documents",
     type=click.Path(file_okay=False),
     help="Folder of the raw documents (default: raw/ beside the gold folder).",
 )
 @click.option("--out", "out_prefix", default="comparison", show_default=True, help="Write OUT.md and OUT.json.")
-def compare(gold, classifiers, folds, documents, out_prefix):
+def compare(gold, classifiers, folds, split, documents, out_prefix):
     """Cross-validate several classifiers on the same folds and print one table.
 
     Macro-F1 per axis with 95% bootstrap intervals, accuracy, calibration error,
@@ -346,7 +352,7 @@ def compare(gold, classifiers, folds, documents, out_prefix):
     names = [c.strip() for c in classifiers.split(",") if c.strip()]
     if not names:
         raise click.UsageError("--classifiers needs at least one classifier name")
-    result = ev.compare(load_gold(gold, documents), names, folds)
+    result = ev.compare(load_gold(gold, documents, split=split), names, folds)
     click.echo(ev.compare_markdown(result), nl=False)
     written = ev.write_comparison(result, out_prefix)
     click.echo("wrote " + " and ".join(map(str, written)), err=True)
@@ -499,11 +505,14 @@ def agreement(a, b, documents, json_path):
     help="Cross-validation recorded in the model: folds or 'documents'.",
 )
 @click.option(
+    "--split", help="Only the gold documents of this split (splits.tsv beside the gold folder), e.g. --split train."
+)
+@click.option(
     "--documents",
     type=click.Path(file_okay=False),
     help="Folder of the raw documents (default: raw/ beside the gold folder).",
 )
-def train(gold, classifier, out_path, folds, documents):
+def train(gold, classifier, out_path, folds, split, documents):
     """Train a classifier on the gold and save it with its metadata.
 
     Cross-validates the classifier first (the scores recorded in the model), then fits it on
@@ -527,7 +536,7 @@ def train(gold, classifier, out_path, folds, documents):
         elif done == 0:
             click.echo(f"fitting {classifier} on all the gold ({elapsed:.0f} s)", err=True)
 
-    model = train_model(gold, classifier, documents, folds, progress)
+    model = train_model(gold, classifier, documents, folds, progress, split)
     save_model(model, out_path)
     cv = model.metadata["cross_validation"]
     scores = ", ".join(f"{k} {v:.3f}" for k, v in cv.items() if k.endswith("macro_f1"))

@@ -13,6 +13,7 @@ from .ingest import SUFFIXES, TEXT_SUFFIXES, ingest
 from .scheme import Scheme, load_scheme
 
 REQUIRED = ("doc_id", "sent_id", "section", "text")
+SPLITS = "splits.tsv"
 COLUMNS = ["doc_id", "sent_id", "section", "text", "start", "end", "position", "exclude", "note", "annotator"]
 
 
@@ -29,7 +30,9 @@ def gold_files(path: str | Path) -> list[Path]:
     return [path]
 
 
-def load_gold(path: str | Path, documents: str | Path | None = None, scheme: Scheme | None = None) -> pd.DataFrame:
+def load_gold(
+    path: str | Path, documents: str | Path | None = None, scheme: Scheme | None = None, split: str | None = None
+) -> pd.DataFrame:
     """All gold rows under ``path`` as a DataFrame, validated against the scheme and the documents.
 
     ``documents`` is the folder holding the raw documents (default: ``raw/`` beside the
@@ -48,7 +51,40 @@ def load_gold(path: str | Path, documents: str | Path | None = None, scheme: Sch
                     f"{p}: document '{doc_id}' is also labelled in {seen[doc_id]}; keep one gold file per document"
                 )
             seen[doc_id] = p
+    splits = load_splits(path)
+    if splits is not None:  # each document's genre and split, for per-genre scores and held-out splits
+        data = data.merge(splits, on="doc_id", how="left").fillna({"genre": "", "split": ""})
+    if split is not None:
+        if splits is None:
+            raise GoldError(f"{splits_path(path)}: no such file; --split needs it (doc_id, genre, split per line)")
+        data = data[data["split"] == split].reset_index(drop=True)
+        if data.empty:
+            raise GoldError(f"{splits_path(path)}: no gold document is in the split '{split}'; use one of its splits")
     return data
+
+
+def splits_path(gold: str | Path) -> Path:
+    """``splits.tsv`` beside the gold folder (or beside the folder of a gold file)."""
+    gold = Path(gold)
+    return (gold if gold.is_dir() else gold.parent).parent / SPLITS
+
+
+def load_splits(gold: str | Path) -> pd.DataFrame | None:
+    """The genre and split of each gold document, from ``splits.tsv`` beside the gold folder (tab-separated
+    ``doc_id``, ``genre``, ``split``, ``#`` comments); None when there is no such file."""
+    path = splits_path(gold)
+    if not path.is_file():
+        return None
+    rows = []
+    for number, line in enumerate(read_text(path, GoldError).splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = line.split("\t")
+        if len(fields) != 3:
+            raise GoldError(f"{path}:{number}: expected doc_id, genre and split separated by tabs, got {line!r}")
+        if fields != ["doc_id", "genre", "split"]:
+            rows.append(fields)
+    return pd.DataFrame(rows, columns=["doc_id", "genre", "split"])
 
 
 def _load_file(path: Path, documents: Path | None, scheme: Scheme) -> pd.DataFrame:

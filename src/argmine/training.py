@@ -20,6 +20,7 @@ def train(
     documents: str | Path | None = None,
     folds: int | str = "documents",
     progress: Callable[[str, int, int], None] | None = None,
+    split: str | None = None,
 ) -> Model:
     """Fit a model on all gold under ``gold_path`` and record its cross-validated scores and provenance.
 
@@ -36,6 +37,8 @@ def train(
     progress : callable, optional
         Called as ``progress(stage, done, total)``: ``("cross-validation", fold, folds)`` after
         every fold, then ``("fitting", 0, 1)`` and ``("fitting", 1, 1)`` around the final fit.
+    split : str, optional
+        Train on the documents of this split only (``splits.tsv`` beside the gold folder).
 
     Returns
     -------
@@ -49,7 +52,7 @@ def train(
     from .gold import gold_files, load_gold
 
     report_progress = progress or (lambda stage, done, total: None)
-    gold = load_gold(gold_path, documents)
+    gold = load_gold(gold_path, documents, split=split)
     report = cross_validate(
         gold, classifier, folds, lambda done, total: report_progress("cross-validation", done, total)
     )
@@ -58,7 +61,10 @@ def train(
     report_progress("fitting", 1, 1)
     digest = hashlib.sha256()
     file_digests = {}
+    used = set(gold["doc_id"])
     for path in gold_files(gold_path):
+        if path.stem not in used:  # a file of another split
+            continue
         data = path.read_bytes()
         digest.update(path.name.encode() + b"\0" + data)
         file_digests[path.name] = hashlib.sha256(data).hexdigest()

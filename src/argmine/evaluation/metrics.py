@@ -159,4 +159,25 @@ def full_report(rows: pd.DataFrame, predicted: pd.DataFrame, by_document: bool =
     report["bootstrap"] = f"{BOOTSTRAP_SAMPLES} resamples of {'documents' if by_document else 'sentences'}"
     report["calibration"] = calibration(rows, predicted)
     report["summary_agreement"] = summary_agreement(rows, predicted)
+    if "genre" in rows and rows["genre"].ne("").any():
+        report["by_genre"] = by_genre(rows, predicted)
     return report
+
+
+def by_genre(rows: pd.DataFrame, predicted: pd.DataFrame, scheme: Scheme | None = None) -> dict:
+    """Per genre (the gold's ``genre`` column): documents, sentences and each axis's macro-F1 over
+    the labels present in that genre's gold."""
+    from sklearn.metrics import f1_score
+
+    scheme = scheme or load_scheme()
+    out = {}
+    for genre, members in rows.groupby("genre", sort=True):
+        index = members.index
+        entry = {"documents": int(members["doc_id"].nunique()), "sentences": int(len(members))}
+        for axis in scheme.axis_names:
+            truth, guess = members[axis].to_numpy(), predicted.loc[index, axis].to_numpy()
+            entry[f"{axis}_macro_f1"] = round(
+                float(f1_score(truth, guess, labels=sorted(set(truth)), average="macro")), 4
+            )
+        out[genre or "(none)"] = entry
+    return out

@@ -66,6 +66,16 @@ def format_table(report: dict) -> str:
                         "  "
                         f"{level:<16}{role:<16}{c['gold_count']:>6}{c['predicted_count']:>6}{fmt(c['precision']):>11}{fmt(c['recall']):>8}"
                     )
+    if "by_genre" in report:
+        axes = list(report["axes"])
+        lines += [
+            "",
+            "by genre (macro-F1):",
+            f"  {'genre':<16}{'documents':>10}{'sentences':>10}" + "".join(f"{a:>10}" for a in axes),
+        ]
+        for genre, g in report["by_genre"].items():
+            scores = "".join(f"{g[f'{a}_macro_f1']:>10.3f}" for a in axes)
+            lines.append(f"  {genre:<16}{g['documents']:>10}{g['sentences']:>10}" + scores)
     if "timing" in report:
         t = report["timing"]
         lines += [
