@@ -245,9 +245,8 @@ def export_annotations(
     out = Path(out)
     if fmt == "spacy":
         out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out.with_name(f".{out.name}.tmp")
-        to_docbin(rows, scheme).to_disk(tmp)
-        tmp.replace(out)
+        with atomic(out) as tmp:
+            to_docbin(rows, scheme).to_disk(tmp)
         return [out]
     if fmt == "label-studio":
         if out.exists() and not out.is_dir():
