@@ -56,6 +56,7 @@ _NOTE_START = re.compile(r"^\d{1,3}\.?\s+\S")
 _NOTE_SIGNS = re.compile(r"(?:https?://|www\.|\bIbid\b|\bop\. cit\.|\baccessed\b|\bavailable at\b)", re.I)
 _FUNCTION_END = re.compile(r"\b(?:and|or|of|the|to|in|for|with|a|an|by|on|at|as|from|that|which)$", re.I)
 _TOC_HEADINGS = {"contents", "table of contents"}
+_LISTS = _TOC_HEADINGS | {"abbreviations", "acronyms", "list of figures", "list of tables", "figures", "tables"}
 
 
 @dataclass
@@ -138,6 +139,7 @@ def assemble_document(
     words = _vocabulary(text)
     counts: Counter = Counter(dropped or {})
     title_block, byline, body = _front_matter(text, raw, structured)
+    title_text = _clean(text, title_block.start, title_block.end, markdown, words)[0] if title_block else title
 
     pieces: list[tuple[int, int, int]] = []
     out: list[str] = []
@@ -162,7 +164,11 @@ def assemble_document(
             boilerplate = _section_reason(cleaned)
             if boilerplate:
                 counts[boilerplate] += 1
-                in_toc = toc and boilerplate == "table of contents"
+                # In plain text and PDF a list (contents, abbreviations) ends at the first prose.
+                in_toc = toc and not markdown and cleaned.lower().strip().rstrip(":") in _LISTS
+                continue
+            if settings()["table_caption"].match(cleaned) or cleaned == (title_text or None):
+                counts["figures and tables" if settings()["table_caption"].match(cleaned) else "title repeated"] += 1
                 continue
             if heading_words is None:
                 heading_words = Counter(m.group(0).lower() for m in _WORD_TOKEN.finditer(text))
@@ -179,10 +185,11 @@ def assemble_document(
                 counts["table of contents"] += 1
                 continue
             in_toc = False
-            boilerplate = _section_reason(entry)
-            if entry and not boilerplate:
+            boilerplate = _section_reason(entry) if entry.lower().rstrip(":") not in _LISTS else ""
+            if entry and not boilerplate and entry.lower().rstrip(":") not in _LISTS:
                 section = entry
                 sections.append(section)
+            entry = ""
         if boilerplate:
             counts[boilerplate] += 1
             continue
@@ -202,7 +209,7 @@ def assemble_document(
         path=path,
         text="".join(out),
         blocks=blocks,
-        title=_clean(text, title_block.start, title_block.end, markdown, words)[0] if title_block else title,
+        title=title_text,
         byline=" ".join(_clean(text, b.start, b.end, markdown, words)[0] for b in byline),
         sections=sections,
         offsets=OffsetMap(pieces),
