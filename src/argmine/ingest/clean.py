@@ -56,6 +56,7 @@ _NOTE_START = re.compile(r"^\d{1,3}\.?\s+\S")
 _NOTE_SIGNS = re.compile(r"(?:https?://|www\.|\bIbid\b|\bop\. cit\.|\baccessed\b|\bavailable at\b)", re.I)
 _FUNCTION_END = re.compile(r"\b(?:and|or|of|the|to|in|for|with|a|an|by|on|at|as|from|that|which)$", re.I)
 _TOC_HEADINGS = {"contents", "table of contents"}
+_CAPTION_WORD = re.compile(r"^(?:Figure|Table|Exhibit|Chart)(?:\s+\d+)?[.:]?$", re.I)
 _LISTS = _TOC_HEADINGS | {"abbreviations", "acronyms", "list of figures", "list of tables", "figures", "tables"}
 
 
@@ -174,6 +175,7 @@ def assemble_document(
                 heading_words = Counter(m.group(0).lower() for m in _WORD_TOKEN.finditer(text))
             cleaned = _respace(cleaned, heading_words, text)
             junk = _line_reason(cleaned, False) or ("list numbers" if _ENUMERATOR.match(cleaned) else "")
+            junk = junk or ("figures and tables" if _CAPTION_WORD.match(cleaned) else "")
             if junk:
                 counts[junk] += 1
                 continue

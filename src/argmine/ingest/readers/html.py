@@ -62,7 +62,9 @@ def read_html(path: Path, data: bytes, config: dict) -> Extracted:
         walker.walk_block(title, "heading", 1)
     walker.walk(root, "paragraph", 0)
     walker.flush()
-    return blocks.extracted(soup.title.get_text(" ") if soup.title else "", Counter({k: n for k, n in dropped.items() if n}))
+    return blocks.extracted(
+        soup.title.get_text(" ") if soup.title else "", Counter({k: n for k, n in dropped.items() if n})
+    )
 
 
 def _densest(body):
@@ -72,7 +74,11 @@ def _densest(body):
     node = body
     while total:
         inner = next(
-            (c for c in node.find_all(True, recursive=False) if sum(len(p.get_text()) for p in c.find_all("p")) >= 0.8 * total),
+            (
+                c
+                for c in node.find_all(True, recursive=False)
+                if sum(len(p.get_text()) for p in c.find_all("p")) >= 0.8 * total
+            ),
             None,
         )
         if inner is None:
@@ -202,5 +208,7 @@ def _markup_heading(tag, max_words: int) -> int:
             return 2
     if tag.find(_HTML_BLOCKS):
         return 0
-    bold = "".join(b.get_text(" ", strip=True) for b in tag.find_all(("b", "strong")) if not b.find_parent(("b", "strong")))
+    bold = "".join(
+        b.get_text(" ", strip=True) for b in tag.find_all(("b", "strong")) if not b.find_parent(("b", "strong"))
+    )
     return 3 if bold.replace(" ", "") == text.replace(" ", "") else 0

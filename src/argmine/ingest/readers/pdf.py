@@ -15,6 +15,7 @@ from . import _LIGATURES, Extracted, register
 
 _BOLD = re.compile(r"(?i)bold|black|heavy|demi")
 _MARKS = set("0123456789*†‡§¶")  # what a raised footnote mark is made of
+_CID = re.compile(r"\(cid:\d+\)")  # a glyph the font does not name (a bullet, mostly)
 
 
 @register(".pdf")
@@ -129,7 +130,7 @@ def _line(line) -> _Line:
         out.append(text)
     letters = [c for c in chars if c.get_text().isalpha()]
     bold = sum(1 for c in letters if _BOLD.search(c.fontname)) / len(letters) if letters else 0.0
-    text = "".join(out).translate(_LIGATURES).rstrip("\n")
+    text = _CID.sub("", "".join(out).translate(_LIGATURES)).rstrip("\n")
     return _Line(text, size, bold, marks, starts_with_mark)
 
 
@@ -245,8 +246,13 @@ def _run(lines: list[_Line], style: str, box: _Box, max_words: int, large: float
         words = sum(len(line.text.split()) for line in lines)
         if words > max_words * 2 or len(lines) > 4:
             style = "body"  # a paragraph set in bold, not a heading
-    join = " " if style == "heading" else "\n"
-    return _Run(join.join(line.text.strip() if join == " " else line.text for line in lines), style, size, box)
+    if style != "heading":
+        return _Run("\n".join(line.text for line in lines), style, size, box)
+    text = ""
+    for line in lines:  # one line; a word broken at a hyphen keeps the hyphen ("Close-Ended")
+        part = line.text.strip()
+        text += part if not text or text.endswith("-") else " " + part
+    return _Run(text, style, size, box)
 
 
 def _cover(runs: list[_Run], dropped: Counter) -> list[_Run]:
