@@ -43,6 +43,7 @@ train: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_bench.py
+	$(BIN)/python bench/furniture.py
 
 # Rebuild the static embedding model shipped in src/argmine/models/static-minilm/ (offline).
 distill: $(STAMP)

@@ -67,6 +67,9 @@ class Document:
     offsets: OffsetMap = field(default_factory=OffsetMap)
     page_starts: list[int] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # what a reader of the labels should know (ingest)
+    # What ingest left out of the body as not the author's text, by reason, e.g.
+    # {"table of contents": 12, "footnote marks": 40}: lines, blocks or marks (argmine.ingest.clean).
+    dropped: dict[str, int] = field(default_factory=dict)
 
     def page_at(self, offset: int) -> int | None:
         """The 1-based page of the cleaned text's character at ``offset``; None without pages."""

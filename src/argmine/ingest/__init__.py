@@ -45,11 +45,26 @@ def ingest(path: str | Path, doc_id: str | None = None) -> Document:
     _check_size(path, extracted if isinstance(extracted, str) else extracted.text)
     if isinstance(extracted, str):
         document = parse(extracted, doc_id, str(path), markdown=path.suffix.lower() in MARKDOWN_SUFFIXES)
-    elif extracted.blocks is None:  # PDF: find the structure the way plain text's is found
-        document = parse(extracted.text, doc_id, str(path), page_starts=extracted.page_starts)
+    elif extracted.blocks is None:  # PDF: the structure found as in plain text, with the typography's help
+        document = parse(
+            extracted.text,
+            doc_id,
+            str(path),
+            page_starts=extracted.page_starts,
+            styles=extracted.styles,
+            dropped=extracted.dropped,
+        )
     else:
         raw = [RawBlock(start, end, kind, level=level) for start, end, kind, level in extracted.blocks]
-        document = assemble_document(extracted.text, raw, doc_id, str(path), structured=True, title=extracted.title)
+        document = assemble_document(
+            extracted.text,
+            raw,
+            doc_id,
+            str(path),
+            structured=True,
+            title=extracted.title,
+            dropped=extracted.dropped,
+        )
     if not document.blocks:
         raise InputError(f"{path}: no body text found (only headings or whitespace); give a document with sentences")
     document.warnings = check_language(path, document)

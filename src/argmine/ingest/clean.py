@@ -8,6 +8,7 @@ cleaned text maps back to the source text through ``Document.offsets``.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ _MD_HEADING = re.compile(r"^(#{1,6})(?:\s+(.*?))?\s*#*\s*$")
 _MD_COMMENT = re.compile(r"<!--.*?-->", re.S)
 _URL_LINE = re.compile(r"^<?(?:https?://|www\.)\S+>?$")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+")
-_PAGE_NUMBER = re.compile(r"^\s*(?:page\s+)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?\s*$", re.I)
+_PAGE_NUMBER = re.compile(r"^\s*(?:page\s+)?(?:\d{1,4}|[ivx]{1,6})(?:\s*(?:of|/)\s*\d{1,4})?\s*$", re.I)
 _LINK = re.compile(r"(!?)\[((?:[^\[\]\\]|\\.)*)\]\((?:[^()\s]|\([^()\s]*\))*\)")
 _ESCAPE = re.compile(r"\\(?=[\\`*_{}\[\]()#+\-.!|<>])")
 _EMPHASIS = re.compile(r"(\*\*|__|\*)(?=\S)(.+?)(?<=\S)\1", re.S)  # also across a line break
@@ -39,6 +40,24 @@ _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _WORD_TOKEN = re.compile(r"[^\W\d_]+")
 _LEFT_WORD = re.compile(r"[^\W\d_]*$")
 _RIGHT_WORD = re.compile(r"[^\W\d_]*")
+_ROMAN_PAGE = re.compile(r"^x{0,3}(?:ix|iv|v?i{0,3})$|^X{0,3}(?:IX|IV|V?I{0,3})$")
+_ENUMERATOR = re.compile(r"^(?:\d{1,3}|[A-Za-z]|[IVXivx]{1,5})[.)]$")  # a list number without its item
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*$", re.S | re.M)
+_FRONT_TITLE = re.compile(r"^title:\s*[\"']?(.*?)[\"']?\s*$", re.M)
+_MD_NOTE = re.compile(r"^\[\^[^\]\s]+\]:")  # a Markdown footnote's text
+_MD_LINK_DEFINITION = re.compile(r"^\[[^\]]+\]:\s*\S+")  # [ref]: https://...
+_MD_ATTRIBUTES = re.compile(r"^\{:.*\}$")  # a kramdown attribute list alone on a line
+# Footnote marks: "[^3]", and a bracketed number right after a word or punctuation ("ends.[12] Next").
+_FOOTNOTE_MARK = re.compile(r"\[\^[^\]\s]{1,20}\]|(?<=[^\s\[(\\\0])\[\d{1,3}\](?!\()")
+_MD_INLINE = re.compile(r"</?[A-Za-z][^<>\n]{0,300}>|\{:[^{}\n]*\}")  # HTML tags, kramdown attributes
+_MD_REFERENCE = re.compile(r"\[([^\[\]\n^][^\[\]\n]*)\]\[[^\[\]\n]*\]")  # [text][ref]
+_URL = re.compile(r"(?:https?://|www\.)\S+")
+_NOTE_START = re.compile(r"^\d{1,3}\.?\s+\S")
+_NOTE_SIGNS = re.compile(r"(?:https?://|www\.|\bIbid\b|\bop\. cit\.|\baccessed\b|\bavailable at\b)", re.I)
+_FUNCTION_END = re.compile(r"\b(?:and|or|of|the|to|in|for|with|a|an|by|on|at|as|from|that|which)$", re.I)
+_TOC_HEADINGS = {"contents", "table of contents"}
+_CAPTION_WORD = re.compile(r"^(?:Figure|Table|Exhibit|Chart)(?:\s+\d+)?[.:]?$", re.I)
+_LISTS = _TOC_HEADINGS | {"abbreviations", "acronyms", "list of figures", "list of tables", "figures", "tables"}
 
 
 @dataclass
@@ -49,21 +68,56 @@ class RawBlock:
     lines: int = 1
     level: int = 0  # a Markdown heading's level (1 for '#')
     joined: list[RawBlock] | None = None  # the parts after it that a page break cut off
+    body: bool = False  # typography says it is body text (PDF), never a heading
 
     def parts(self) -> list[tuple[int, int]]:
         return [(self.start, self.end)] + [(b.start, b.end) for b in self.joined or []]
 
 
 def parse(
-    text: str, doc_id: str = "doc", path: str = "<text>", markdown: bool = False, page_starts: list[int] | None = None
+    text: str,
+    doc_id: str = "doc",
+    path: str = "<text>",
+    markdown: bool = False,
+    page_starts: list[int] | None = None,
+    styles: list[tuple[int, int, str]] | None = None,
+    dropped: Counter | None = None,
 ) -> Document:
     """Clean ``text`` into a Document (body blocks, sections, title, byline). ``page_starts``:
-    where each page starts in ``text`` (pages separated by form feeds), to number pages."""
-    raw = _raw_blocks(text, markdown)
+    where each page starts in ``text`` (pages separated by form feeds), to number pages.
+    ``styles``: spans of ``text`` that typography marks as "heading" or as body text (PDF);
+    ``dropped``: what the reader already left out, by reason."""
+    counts = Counter(dropped or {})
+    skip, meta_title = _yaml_front_matter(text) if markdown else (0, "")
+    if skip:
+        counts["front matter"] += 1
+    raw = _raw_blocks(text, markdown, counts, skip)
+    if styles:
+        raw = _mark_styled(raw, styles)
     if _punctuated(text, raw):
         raw = _join_page_breaks(text, raw)
     raw = _mark_headings(text, raw)
-    return assemble_document(text, raw, doc_id, path, markdown, page_starts=page_starts)
+    return assemble_document(
+        text,
+        raw,
+        doc_id,
+        path,
+        markdown,
+        structured=bool(meta_title),  # the front matter names the document
+        title=meta_title,
+        page_starts=page_starts,
+        dropped=counts,
+        toc=True,
+    )
+
+
+def _yaml_front_matter(text: str) -> tuple[int, str]:
+    """Where a Markdown file's YAML front matter ("---" lines around it) ends, and its title."""
+    match = _FRONT_MATTER.match(text)
+    if not match or match.group(1).count("\n") > 60:
+        return 0, ""
+    title = _FRONT_TITLE.search(match.group(1))
+    return match.end(), title.group(1).strip() if title else ""
 
 
 def assemble_document(
@@ -75,12 +129,18 @@ def assemble_document(
     structured: bool = False,
     title: str = "",
     page_starts: list[int] | None = None,
+    dropped: Counter | None = None,
+    toc: bool = False,
 ) -> Document:
     """Assemble the Document from raw blocks: front matter, boilerplate sections, cleaning.
     ``structured``: the blocks come from markup (HTML, DOCX), so only a level-1 heading is a
-    title, and ``title`` is the fallback when there is none."""
+    title, and ``title`` is the fallback when there is none. ``toc``: after a "Contents" heading,
+    headings and short lines are table-of-contents entries up to the first paragraph of prose.
+    Every block, line or mark left out is counted in ``Document.dropped`` under its reason."""
     words = _vocabulary(text)
+    counts: Counter = Counter(dropped or {})
     title_block, byline, body = _front_matter(text, raw, structured)
+    title_text = _clean(text, title_block.start, title_block.end, markdown, words)[0] if title_block else title
 
     pieces: list[tuple[int, int, int]] = []
     out: list[str] = []
@@ -88,19 +148,56 @@ def assemble_document(
     sections: list[str] = []
     section = ""
     length = 0
-    boilerplate = False
+    boilerplate = ""  # why the current section is left out, if it is
+    in_toc = False
+    entry = ""  # the last table-of-contents entry: the heading of the first paragraph after it
+    heading_words: Counter | None = None
     for block in body:
-        cleaned, block_pieces = _clean_parts(text, block.parts(), markdown, words)
+        cleaned, block_pieces = _clean_parts(text, block.parts(), markdown, words, counts)
         if not cleaned:
             continue
         if block.kind == "heading" and not (boilerplate and markdown and not block.level):
             # In Markdown only a marked heading ends a boilerplate section.
-            boilerplate = cleaned.lower() in settings()["boilerplate_sections"]
-            if not boilerplate:
-                section = cleaned
-                sections.append(section)
+            if in_toc:
+                counts["table of contents"] += 1
+                entry = cleaned
+                continue
+            boilerplate = _section_reason(cleaned)
+            if boilerplate:
+                counts[boilerplate] += 1
+                # In plain text and PDF a list (contents, abbreviations) ends at the first prose.
+                in_toc = toc and not markdown and cleaned.lower().strip().rstrip(":") in _LISTS
+                continue
+            if settings()["table_caption"].match(cleaned) or cleaned == (title_text or None):
+                counts["figures and tables" if settings()["table_caption"].match(cleaned) else "title repeated"] += 1
+                continue
+            if heading_words is None:
+                heading_words = Counter(m.group(0).lower() for m in _WORD_TOKEN.finditer(text))
+            cleaned = _respace(cleaned, heading_words, text)
+            junk = _line_reason(cleaned, False) or ("list numbers" if _ENUMERATOR.match(cleaned) else "")
+            junk = junk or ("figures and tables" if _CAPTION_WORD.match(cleaned) else "")
+            if junk:
+                counts[junk] += 1
+                continue
+            section = cleaned
+            sections.append(section)
             continue
+        if in_toc:
+            if not _prose(cleaned):
+                counts["table of contents"] += 1
+                continue
+            in_toc = False
+            boilerplate = _section_reason(entry) if entry.lower().rstrip(":") not in _LISTS else ""
+            if entry and not boilerplate and entry.lower().rstrip(":") not in _LISTS:
+                section = entry
+                sections.append(section)
+            entry = ""
         if boilerplate:
+            counts[boilerplate] += 1
+            continue
+        reason = _block_reason(cleaned, block.kind)
+        if reason:
+            counts[reason] += 1
             continue
         if blocks:
             out.append("\n\n")
@@ -114,23 +211,111 @@ def assemble_document(
         path=path,
         text="".join(out),
         blocks=blocks,
-        title=_clean(text, title_block.start, title_block.end, markdown, words)[0] if title_block else title,
+        title=title_text,
         byline=" ".join(_clean(text, b.start, b.end, markdown, words)[0] for b in byline),
         sections=sections,
         offsets=OffsetMap(pieces),
         page_starts=list(page_starts or []),
+        dropped={reason: n for reason, n in sorted(counts.items()) if n},
     )
 
 
-def _raw_blocks(text: str, markdown: bool) -> list[RawBlock]:
-    """Split into blocks at blank lines; Markdown headings and list items start blocks of their own."""
+_SECTION_REASONS = {
+    "contents": "table of contents",
+    "table of contents": "table of contents",
+    "footnotes": "notes",
+    "endnotes": "notes",
+    "notes": "notes",
+    "references": "bibliography",
+    "bibliography": "bibliography",
+    "works cited": "bibliography",
+    "list of figures": "figures and tables",
+    "list of tables": "figures and tables",
+    "figures": "figures and tables",
+    "tables": "figures and tables",
+}
+
+
+def _section_reason(heading: str) -> str:
+    """Why a section under this heading is left out ("" when it is body text)."""
+    name = heading.lower().strip().rstrip(":").strip()
+    if name not in settings()["boilerplate_sections"]:
+        return ""
+    return _SECTION_REASONS.get(name, "boilerplate sections")
+
+
+def _prose(block: str) -> bool:
+    """A paragraph of running text (mostly lower-case words), not a table-of-contents entry."""
+    words = block.split()
+    lower = sum(w[0].islower() for w in words)
+    if lower * 2 < len(words):
+        return False
+    return len(words) >= 25 or (len(words) >= 8 and bool(_TERMINAL.search(block)))
+
+
+def _block_reason(block: str, kind: str) -> str:
+    """Why a cleaned block is not body text ("" when it is): a furniture line, a line of URLs,
+    a note or bibliography entry, a list number without its item, a figure or table caption."""
+    reason = _line_reason(block, False)
+    if reason:
+        return reason
+    if _ENUMERATOR.match(block):
+        return "list numbers"
+    if block.lower().rstrip(":") in _TOC_HEADINGS:
+        return "table of contents"
+    urls = sum(len(m.group(0)) for m in _URL.finditer(block))
+    if urls and urls * 2 >= len(block.replace(" ", "")):
+        return "URL lines"
+    if (kind == "item" or _NOTE_START.match(block)) and len(block.split()) < 60 and _NOTE_SIGNS.search(block):
+        return "notes"
+    if settings()["table_caption"].match(block) and len(block.split()) < 30:
+        return "figures and tables"
+    return ""
+
+
+def _respace(heading: str, counts: Counter, text: str) -> str:
+    """A letter-spaced display heading put back together ("MALI CIOUS ACTO RS" -> "MALICIOUS
+    ACTORS"): in an upper-case heading with a token that the text uses nowhere else, the letters
+    are split again into words that the text uses, when that takes fewer words."""
+    tokens = heading.split()
+    if len(tokens) < 2 or any(c.islower() for c in heading) or not all(t.isalpha() for t in tokens):
+        return heading
+    times = max(text.count(heading), 1)
+    lower = [t.lower() for t in tokens]
+
+    def elsewhere(word: str) -> int:  # how often the text uses the word outside this heading
+        return counts[word] - times * lower.count(word)
+
+    if not any(elsewhere(t) <= 0 for t in lower if len(t) > 1):
+        return heading
+    letters = "".join(lower)
+    best: list[list[str] | None] = [[]] + [None] * len(letters)
+    for end in range(1, len(letters) + 1):
+        for start in range(max(0, end - 20), end):
+            word = letters[start:end]
+            prefix = best[start]
+            if prefix is None or (len(word) < 2 and word != "a") or elsewhere(word) <= 0:
+                continue
+            if best[end] is None or len(prefix) + 1 < len(best[end]):  # type: ignore[arg-type]
+                best[end] = prefix + [word]
+    found = best[-1]
+    if not found or len(found) >= len(tokens):
+        return heading
+    return " ".join(found).upper()
+
+
+def _raw_blocks(text: str, markdown: bool, counts: Counter | None = None, skip: int = 0) -> list[RawBlock]:
+    """Split into blocks at blank lines; Markdown headings and list items start blocks of their
+    own. Lines that are never body text are left out and counted in ``counts`` by reason; so is
+    everything before ``skip`` (front matter)."""
+    counts = Counter() if counts is None else counts
     comments = [m.span() for m in _MD_COMMENT.finditer(text)] if markdown else []
     lines = []
     pos = 0
     for line in text.splitlines(keepends=True):
         content = line.rstrip(_LINE_BREAKS)
         end = pos + len(content)
-        inside = any(a <= pos and end <= b for a, b in comments)
+        inside = pos < skip or any(a <= pos and end <= b for a, b in comments)
         lines.append((pos, end, "" if inside else content.strip(), "\f" in line[len(content) :]))
         pos += len(line)
     repeated = _running_lines(lines)
@@ -138,15 +323,26 @@ def _raw_blocks(text: str, markdown: bool) -> list[RawBlock]:
 
     blocks: list[RawBlock] = []
     current: RawBlock | None = None
-    in_table = False
+    in_table = in_note = False
     for start, end, stripped, page_break in lines:
         heading = _MD_HEADING.match(stripped) if markdown else None
         if markdown and (in_table or caption.match(stripped)) and not heading:
             in_table = not table_end.match(stripped)
+            counts["figures and tables"] += bool(stripped)
             current = None
             continue
         in_table = False
-        if _skipped_line(stripped, markdown) or _running_key(stripped) in repeated:
+        if markdown and (_MD_NOTE.match(stripped) or (in_note and stripped and not heading)):
+            counts["notes"] += not in_note
+            in_note = True  # its text goes on up to a blank line
+            current = None
+            continue
+        in_note = False
+        reason = _line_reason(stripped, markdown)
+        if not reason and _running_key(stripped) in repeated:
+            reason = "running heads"
+        if reason or not stripped:
+            counts[reason] += bool(reason)
             current = None
             continue
         item = _LIST_ITEM.match(text[start:end])
@@ -166,6 +362,22 @@ def _raw_blocks(text: str, markdown: bool) -> list[RawBlock]:
             blocks.append(current)
         if page_break:  # a page ends the block; _join_page_breaks re-joins a cut paragraph
             current = None
+    counts.pop("", None)
+    return blocks
+
+
+def _mark_styled(blocks: list[RawBlock], styles: list[tuple[int, int, str]]) -> list[RawBlock]:
+    """Blocks inside a span that typography marks as a heading are headings; those inside body
+    text never are, whatever their shape."""
+    starts = [a for a, _, _ in styles]
+    for block in blocks:
+        i = bisect.bisect_right(starts, block.start) - 1
+        if i < 0 or block.start >= styles[i][1]:
+            continue
+        if styles[i][2] == "heading" and block.kind == "paragraph":
+            block.kind = "heading"
+        elif styles[i][2] != "heading":
+            block.body = True
     return blocks
 
 
@@ -176,19 +388,40 @@ def _mark_headings(text: str, blocks: list[RawBlock]) -> list[RawBlock]:
         if (
             block.kind == "paragraph"
             and not block.joined
+            and not block.body
             and _looks_like_heading(text[block.start : block.end], block.lines)
         ):
             block.kind = "heading"
     return blocks
 
 
-def _skipped_line(stripped: str, markdown: bool) -> bool:
-    """Lines that are never body text: blank, page numbers, bare URLs; in Markdown also
-    table rows and a lone upper-case token such as a report number."""
-    if not stripped or _PAGE_NUMBER.match(stripped) or _URL_LINE.match(stripped):
-        return True
+def _line_reason(stripped: str, markdown: bool) -> str:
+    """Why a line is never body text ("" when it may be): a page number, a bare URL, a
+    table-of-contents entry, a printer's slug, web furniture (``[furniture]`` in the settings);
+    in Markdown also table rows, link definitions, attribute lists and a lone upper-case token
+    such as a report number."""
+    if not stripped:
+        return ""
+    if _PAGE_NUMBER.match(stripped) or _ROMAN_PAGE.match(stripped):
+        return "page numbers"
+    if _URL_LINE.match(stripped):
+        return "URL lines"
+    letters = sum(c.isalpha() for c in stripped)
+    if len(stripped) >= 4 and letters * 4 < len(stripped.replace(" ", "")):
+        return "non-text lines"  # numbers, symbols, scanning noise
+    for reason, patterns in settings()["furniture"].items():
+        if any(p.search(stripped) for p in patterns):
+            return reason
+    if not markdown:
+        return ""
+    if stripped.startswith("|"):
+        return "figures and tables"
+    if _MD_LINK_DEFINITION.match(stripped):
+        return "URL lines"
+    if _MD_ATTRIBUTES.match(stripped):
+        return "markup"
     lone_code = " " not in stripped and not any(c.islower() for c in stripped) and not _TERMINAL.search(stripped)
-    return markdown and (stripped.startswith("|") or (lone_code and not _MD_HEADING.match(stripped)))
+    return "running heads" if lone_code and not _MD_HEADING.match(stripped) else ""
 
 
 def _running_key(line: str) -> str:
@@ -201,18 +434,26 @@ def _running_lines(lines) -> set[str]:
     counts = Counter(
         _running_key(s)
         for _, _, s, _ in lines
-        if s and len(s) <= 80 and not _LIST_ITEM.match(s) and not _MD_HEADING.match(s) and not _TERMINAL.search(s)
+        if s and len(s) <= 160 and not _LIST_ITEM.match(s) and not _MD_HEADING.match(s) and not _TERMINAL.search(s)
     )
     return {k for k, n in counts.items() if k and n >= settings()["running_line_min_count"]}
 
 
 def _looks_like_heading(block: str, lines: int) -> bool:
-    stripped = block.strip()
+    """One short line, without final punctuation, not starting in lower case, not ending with a
+    comma or a word that goes on ("and", "of", "the" ...), with letters, not a list number."""
+    stripped = _FOOTNOTE_MARK.sub("", block).strip().strip("*_").strip()
+    if not stripped:
+        return False
     return (
         lines == 1
         and len(stripped.split()) <= settings()["heading_max_words"]
         and not _TERMINAL.search(stripped)
         and not stripped[0].islower()
+        and not stripped.endswith((",", "-", "\u2013", "\u2014"))
+        and not _FUNCTION_END.search(stripped)
+        and sum(c.isalpha() for c in stripped) >= 2
+        and not _ENUMERATOR.match(stripped)
     )
 
 
@@ -280,13 +521,13 @@ def _front_matter(text: str, blocks: list[RawBlock], structured: bool = False):
 
 
 def _clean_parts(
-    text: str, parts: list[tuple[int, int]], markdown: bool, words: set[str]
+    text: str, parts: list[tuple[int, int]], markdown: bool, words: set[str], counts: Counter | None = None
 ) -> tuple[str, list[tuple[int, int, int]]]:
     """Clean each part of a block and join them with one space, or with none where a page
     break cut a hyphenated word ("infor-" | "mation"). Markup is found in the parts read as
     one paragraph, so emphasis or a link that a page break cut ("**very" | "important**") goes."""
     out, pieces = "", []
-    for (start, end), deleted in zip(parts, _deletions_by_part(text, parts, markdown, words)):
+    for (start, end), deleted in zip(parts, _deletions_by_part(text, parts, markdown, words, counts)):
         cleaned, part_pieces = _assemble(text[start:end], start, deleted)
         if not cleaned:
             continue
@@ -303,18 +544,18 @@ def _clean_parts(
 
 
 def _deletions_by_part(
-    text: str, parts: list[tuple[int, int]], markdown: bool, words: set[str]
+    text: str, parts: list[tuple[int, int]], markdown: bool, words: set[str], counts: Counter | None = None
 ) -> list[list[tuple[int, int]]]:
     """What cleaning deletes from the parts joined by spaces, as spans within each part."""
     if len(parts) == 1:
         start, end = parts[0]
-        return [_deletions(text[start:end], markdown, words)]
+        return [_deletions(text[start:end], markdown, words, counts)]
     bounds, at = [], 0
     for start, end in parts:
         bounds.append((at, at + end - start))
         at += end - start + 1
     by_part: list[list[tuple[int, int]]] = [[] for _ in parts]
-    for a, b in _deletions(" ".join(text[start:end] for start, end in parts), markdown, words):
+    for a, b in _deletions(" ".join(text[start:end] for start, end in parts), markdown, words, counts):
         for spans, (lo, hi) in zip(by_part, bounds):
             if max(a, lo) < min(b, hi):
                 spans.append((max(a, lo) - lo, min(b, hi) - lo))
@@ -355,11 +596,14 @@ def _clean(
     return _assemble(text[start:end], start, _deletions(text[start:end], markdown, words))
 
 
-def _deletions(segment: str, markdown: bool, words: set[str] | frozenset[str] = frozenset()) -> list[tuple[int, int]]:
+def _deletions(
+    segment: str, markdown: bool, words: set[str] | frozenset[str] = frozenset(), counts: Counter | None = None
+) -> list[tuple[int, int]]:
     """The spans of ``segment`` that cleaning deletes: first line-end hyphenation and soft
-    hyphens, then the markup (links, escapes, emphasis) of the text they leave: markup that
-    they interrupt is still markup (a link whose URL wraps at a hyphen), and none appears
-    where they were."""
+    hyphens, then the markup (links, escapes, footnote marks, emphasis, in Markdown HTML tags
+    and reference links) of the text they leave: markup that they interrupt is still markup (a
+    link whose URL wraps at a hyphen), and none appears where they were. Footnote marks are
+    counted in ``counts``."""
     layout: list[tuple[int, int]] = []
     for m in _LINE_END_HYPHEN.finditer(segment):
         keep = _keep_hyphen(
@@ -370,18 +614,24 @@ def _deletions(segment: str, markdown: bool, words: set[str] | frozenset[str] = 
     kept = _kept(segment, layout) if layout else None
     view = "".join(segment[i] for i in kept) if kept is not None else segment
     markup: list[tuple[int, int]] = []
+    marks = 0
     for m in _LINK.finditer(view):
         # An image, or a footnote mark (digits right after a word: "NAFTA.[1](url)"): dropped whole.
         # Digits after a space are words: "fielded in [2007](url)".
         if m.group(1) or (m.group(2).isdigit() and m.start() > 0 and not view[m.start() - 1].isspace()):
             markup.append((m.start(), m.end()))
+            marks += not m.group(1)
         else:
             markup.append((m.start(), m.start(2)))
             markup.append((m.end(2), m.end()))
     escapes = [m.start() for m in _ESCAPE.finditer(view)]
     markup.extend((at, at + 1) for at in escapes)
-    if markdown and ("*" in view or "__" in view):
-        markup.extend(_emphasis(view, markup, {at + 1 for at in escapes}))
+    if "[" in view or (markdown and ("*" in view or "__" in view or "<" in view or "{:" in view)):
+        found, marks_found = _inline_markup(view, markup, {at + 1 for at in escapes}, markdown)
+        markup.extend(found)
+        marks += marks_found
+    if counts is not None and marks:
+        counts["footnote marks"] += marks
     if kept is not None:  # back to offsets in ``segment``
         markup = [(kept[a], kept[b - 1] + 1) for a, b in markup if a < b]
     return layout + markup
@@ -397,19 +647,33 @@ def _kept(segment: str, deleted: list[tuple[int, int]]) -> list[int]:
     return kept
 
 
-def _emphasis(segment: str, deleted: list[tuple[int, int]], escaped: set[int]) -> list[tuple[int, int]]:
-    """The emphasis marks of what ``deleted`` leaves of ``segment``, inner ones too
-    ("***both***", "**bold *it***"); an escaped '*' is a literal one."""
+def _inline_markup(
+    segment: str, deleted: list[tuple[int, int]], escaped: set[int], markdown: bool
+) -> tuple[list[tuple[int, int]], int]:
+    """The footnote marks ("[^3]", "end.[12]") and, in Markdown, the emphasis marks, HTML tags,
+    attribute lists and reference-link brackets of what ``deleted`` leaves of ``segment``, until
+    none is left (inner ones too: "***both***", "**bold *it***"); an escaped character is a
+    literal one. Also how many footnote marks there were."""
     kept = _kept(segment, deleted)
     marks: list[tuple[int, int]] = []
+    notes = 0
     while True:
         view = "".join("\0" if i in escaped else segment[i] for i in kept)
         drop = set()
-        for m in _EMPHASIS.finditer(view):
-            drop.update(range(m.start(1), m.end(1)))
-            drop.update(range(m.end(2), m.end()))
+        for m in _FOOTNOTE_MARK.finditer(view):
+            drop.update(range(m.start(), m.end()))
+            notes += 1
+        if markdown:
+            for m in _EMPHASIS.finditer(view):
+                drop.update(range(m.start(1), m.end(1)))
+                drop.update(range(m.end(2), m.end()))
+            for m in _MD_INLINE.finditer(view):
+                drop.update(range(m.start(), m.end()))
+            for m in _MD_REFERENCE.finditer(view):
+                drop.update((m.start(),))
+                drop.update(range(m.end(1), m.end()))
         if not drop:
-            return marks
+            return marks, notes
         marks.extend((kept[k], kept[k] + 1) for k in sorted(drop))
         kept = [i for k, i in enumerate(kept) if k not in drop]
 
@@ -466,5 +730,7 @@ def _assemble(segment: str, start: int, deleted: list[tuple[int, int]]) -> tuple
             at = m.end()
         if at < end:
             text(at, end)
+        if segment[a : a + 3].lower() == "<br" and a >= pos:  # a line break in HTML: a space
+            space = -1 if space is None else space
         pos = max(pos, b)
     return "".join(out), pieces

@@ -23,4 +23,7 @@ def _compiled(user_file: str) -> dict:
     compiled["boilerplate_sections"] = {s.lower() for s in compiled["boilerplate_sections"]}
     compiled["table_caption"] = re.compile(compiled["table_caption"])
     compiled["table_end"] = re.compile(compiled["table_end"])
+    compiled["furniture"] = {
+        reason: [re.compile(p) for p in patterns] for reason, patterns in compiled["furniture"].items()
+    }
     return compiled

@@ -101,6 +101,7 @@ def _process_task(task: Task, entry: dict) -> None:
         explain_sentences(model, result.sentences)
     write_outputs(result, out, {"input_sha256": digest, "model_sha256": task.model_sha256, "explained": task.explain})
     entry.update(sentences=len(result.sentences), warnings=document.warnings)
+    entry["dropped"] = document.dropped
 
 
 class TimeUp(BaseException):

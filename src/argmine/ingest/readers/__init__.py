@@ -18,6 +18,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +42,10 @@ class Extracted:
     blocks: list[tuple[int, int, str, int]] | None = None  # (start, end, kind, heading level); None: find them in text
     page_starts: list[int] = field(default_factory=list)  # where each page starts in text (PDF)
     title: str = ""  # the title in the file's metadata, used when no level-1 heading names the document
+    # What the reader left out, by reason (as Document.dropped): footnote marks, notes, tables ...
+    dropped: Counter = field(default_factory=Counter)
+    # PDF: spans of text (start, end, "heading" or "body") whose typography (size, weight) says what they are.
+    styles: list[tuple[int, int, str]] = field(default_factory=list)
 
 
 class Blocks:
@@ -62,8 +67,10 @@ class Blocks:
         self.parts.append(text)
         self.length += len(text)
 
-    def extracted(self, title: str = "") -> Extracted:
-        return Extracted("".join(self.parts), self.blocks, title=_SPACES.sub(" ", title).strip())
+    def extracted(self, title: str = "", dropped: Counter | None = None) -> Extracted:
+        return Extracted(
+            "".join(self.parts), self.blocks, title=_SPACES.sub(" ", title).strip(), dropped=dropped or Counter()
+        )
 
 
 def register(*suffixes: str) -> Callable[[Reader], Reader]:

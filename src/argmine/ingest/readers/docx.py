@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import io
 import re
+from collections import Counter
 from pathlib import Path
 
 from ...errors import InputError
 from . import Blocks, Extracted, register
 
 _WORD_HEADING = re.compile(r"^Heading ([1-6])$")
+_TERMINAL = re.compile(r"""[.!?;]["'’”)\]]*$""")
+_MARK = re.compile(r"^\s*(?:\d{1,3}|[*†‡§])\s*$")
 
 
 @register(".docx")
@@ -22,7 +25,7 @@ def read_docx(path: Path, data: bytes, config: dict) -> Extracted:
 
     try:
         document = docx.Document(io.BytesIO(data))
-        paragraphs = [(p.text, _style_names(p.style), _numbered(p)) for p in document.paragraphs]
+        paragraphs = [(*_text(p), _style_names(p.style), _numbered(p)) for p in document.paragraphs]
         meta_title = document.core_properties.title or ""
     except Exception:  # a damaged zip, a missing part, broken XML
         raise InputError(
@@ -30,10 +33,17 @@ def read_docx(path: Path, data: bytes, config: dict) -> Extracted:
         ) from None
     skip = re.compile(config["docx"]["skip_styles"])
     entries = []
-    for text, styles, numbered in paragraphs:
-        if not text.strip() or any(skip.match(s) for s in styles):
+    dropped: Counter = Counter()
+    for text, marks, bold, styles, numbered in paragraphs:
+        if not text.strip():
             continue
+        if any(skip.match(s) for s in styles):
+            dropped[_skip_reason(styles)] += 1
+            continue
+        dropped["footnote marks"] += marks
         heading = next((int(m.group(1)) for m in map(_WORD_HEADING.match, styles) if m), None)
+        if heading is None and bold and len(text.split()) <= config["heading_max_words"] and not _TERMINAL.search(text):
+            heading = 2  # a paragraph in bold alone: a heading without a heading style
         if "Title" in styles:
             entries.append((text, "heading", 1))
         elif heading is not None:
@@ -48,7 +58,34 @@ def read_docx(path: Path, data: bytes, config: dict) -> Extracted:
     blocks = Blocks()
     for text, kind, level in entries:
         blocks.add(text, kind, level)
-    return blocks.extracted(meta_title)
+    return blocks.extracted(meta_title, Counter({k: n for k, n in dropped.items() if n}))
+
+
+def _text(paragraph) -> tuple[str, int, bool]:
+    """The paragraph's text without raised note numbers typed as text, how many there were, and
+    whether all of its text is bold."""
+    out, marks, bold = [], 0, True
+    for run in paragraph.runs:
+        text = run.text
+        if run.font.superscript and _MARK.match(text):
+            marks += 1
+            continue
+        out.append(text)
+        if text.strip() and not (run.bold or (run.bold is None and paragraph.style.font.bold)):
+            bold = False
+    text = "".join(out) if paragraph.runs else paragraph.text
+    return text, marks, bold and bool(text.strip())
+
+
+def _skip_reason(styles: list[str]) -> str:
+    name = " ".join(styles).lower()
+    if name.startswith("toc") or "table of" in name:
+        return "table of contents"
+    if "footnote" in name or "endnote" in name:
+        return "notes"
+    if "caption" in name:
+        return "figures and tables"
+    return "running heads"
 
 
 def _style_names(style) -> list[str]:
