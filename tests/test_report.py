@@ -32,8 +32,9 @@ def invoke(*args):
 
 
 def test_all_document_text_is_escaped():
-    text = 'Tricky <b>"quoted"</b> & co\n\n## Risks <script>alert(1)</script>\n\nJapan should act <img src=x onerror=alert(2)>. The "summit" was <i>held</i> in 2023.\n'
-    result = argmine.process_text(text, "rules", doc_id="x<y", markdown=True)
+    # Plain text: markup is text, and every character of it is escaped (in Markdown, tags are dropped).
+    text = 'Tricky <b>"quoted"</b> & co\n\nRisks <script>alert(1)</script>\n\nJapan should act <img src=x onerror=alert(2)>. The "summit" was <i>held</i> in 2023.\n'
+    result = argmine.process_text(text, "rules", doc_id="x<y", markdown=False)
     page = to_html(result)
     assert "<script>alert" not in page and "<img" not in page and "<b>" not in page and "<i>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
