@@ -73,7 +73,6 @@ socket.socket.connect = refuse
 socket.create_connection = refuse
 from argmine.classifiers import embedding as embed
 
-CLASSIFIERS = registered()
 names = [embed.STATIC] + ([embed.TRANSFORMER] if {HAS_EMBED} else [])
 for name in names:
     vectors = embed.encoder(name)(["Japan should expand cooperation."])

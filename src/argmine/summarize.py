@@ -46,6 +46,7 @@ def summarize(document: Document, sentences: list[Sentence], scheme: Scheme | No
         "byline": document.byline,
         "sections": document.sections,
         "warnings": document.warnings,
+        "dropped": document.dropped,
         "totals": {
             "sentences": len(sentences),
             **{

@@ -43,7 +43,15 @@ def process_document(task: Task) -> dict:
     outputs exist for the same input content and model, unless ``task.force``. The model is
     loaded once per process.
     """
-    entry = {"path": task.path, "doc_id": task.doc_id, "status": "ok", "error": None, "sentences": 0, "warnings": []}
+    entry = {
+        "path": task.path,
+        "doc_id": task.doc_id,
+        "status": "ok",
+        "error": None,
+        "sentences": 0,
+        "warnings": [],
+        "dropped": {},
+    }
     try:
         with time_limit(task.time_limit):
             _process_task(task, entry)
@@ -75,6 +83,7 @@ def failed_entry(task: Task, error: str) -> dict:
         "error": error,
         "sentences": 0,
         "warnings": [],
+        "dropped": {},
     }
 
 
@@ -87,7 +96,10 @@ def _process_task(task: Task, entry: dict) -> None:
         finished = finished_summary(out, task.doc_id, task.path, digest, task.model_sha256, task.explain)
         if finished is not None:
             entry.update(
-                status="skipped", sentences=int(finished["totals"]["sentences"]), warnings=finished.get("warnings", [])
+                status="skipped",
+                sentences=int(finished["totals"]["sentences"]),
+                warnings=finished.get("warnings", []),
+                dropped=finished.get("dropped", {}),
             )
             return
     document = ingest(task.source, task.doc_id)
@@ -100,8 +112,7 @@ def _process_task(task: Task, entry: dict) -> None:
 
         explain_sentences(model, result.sentences)
     write_outputs(result, out, {"input_sha256": digest, "model_sha256": task.model_sha256, "explained": task.explain})
-    entry.update(sentences=len(result.sentences), warnings=document.warnings)
-    entry["dropped"] = document.dropped
+    entry.update(sentences=len(result.sentences), warnings=document.warnings, dropped=document.dropped)
 
 
 class TimeUp(BaseException):
