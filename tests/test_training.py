@@ -61,3 +61,45 @@ def test_evaluate_says_when_the_model_saw_the_gold(tmp_path):
 def test_rules_learn_nothing_so_no_note():
     report = evaluate_model(load_gold(GOLD / "crs-mq9-reaper.jsonl"), load_model("default"))
     assert "trained_on" not in report
+
+
+def test_distill_learns_from_the_teacher_over_unlabelled_documents(tmp_path):
+    from argmine.training import distill
+
+    gold = load_gold(GOLD / "crs-mq9-reaper.jsonl")
+    teacher = load_model("rules")
+    unlabelled = ROOT / "corpus" / "raw" / "japan-nato-cooperation.txt"
+    student = distill(teacher, gold, [unlabelled], "static-lr")
+    info = student.metadata["distilled_from"]
+    assert info["teacher"] == "rules" and info["unlabelled_documents"] == ["japan-nato-cooperation.txt"]
+    assert info["unlabelled_sentences"] > 100
+    # On the unlabelled document the student agrees with its teacher far more than a gold-only student does.
+    from argmine.ingest import ingest
+    from argmine.model import fit_model
+    from argmine.segment import segment
+
+    sentences = segment(ingest(unlabelled))
+    taught, learned, alone = (
+        teacher.predict(sentences),
+        student.predict(sentences),
+        fit_model(gold, "static-lr").predict(sentences),
+    )
+    agree = sum((learned[axis] == taught[axis]).mean() for axis in ("role", "level")) / 2
+    without = sum((alone[axis] == taught[axis]).mean() for axis in ("role", "level")) / 2
+    assert agree > without + 0.04
+
+
+def test_train_distils_with_a_teacher(tmp_path):
+    out = tmp_path / "fast.skops"
+    args = ["train", "--gold", str(GOLD / "crs-mq9-reaper.jsonl"), "--classifier", "static-lr", "--out", str(out)]
+    result = CliRunner().invoke(main, [*args, "--teacher", "rules"])
+    assert result.exit_code == 2 and "--teacher and --unlabelled go together" in result.output
+    result = CliRunner().invoke(
+        main, [*args, "--teacher", "rules", "--unlabelled", str(ROOT / "corpus" / "raw" / "japan-nato-cooperation.txt")]
+    )
+    assert result.exit_code == 0, result.output
+    metadata = load_model(out).metadata
+    assert (
+        metadata["cross_validation"] == {"folds": "none (distilled)"}
+        and metadata["distilled_from"]["teacher"] == "rules"
+    )

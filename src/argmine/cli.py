@@ -512,7 +512,16 @@ def agreement(a, b, documents, json_path):
     type=click.Path(file_okay=False),
     help="Folder of the raw documents (default: raw/ beside the gold folder).",
 )
-def train(gold, classifier, out_path, folds, split, documents):
+@click.option(
+    "--teacher", metavar="MODEL", help="Distil: also learn this model's probabilities over the --unlabelled documents."
+)
+@click.option(
+    "--unlabelled",
+    multiple=True,
+    metavar="PATH",
+    help="Documents or folders for --teacher (repeatable), e.g. --unlabelled corpus/unlabelled.",
+)
+def train(gold, classifier, out_path, folds, split, documents, teacher, unlabelled):
     """Train a classifier on the gold and save it with its metadata.
 
     Cross-validates the classifier first (the scores recorded in the model), then fits it on
@@ -524,7 +533,7 @@ def train(gold, classifier, out_path, folds, split, documents):
     """
     import time
 
-    from .model import save_model
+    from .model import load_model, save_model
     from .training import train as train_model
 
     started = time.perf_counter()
@@ -536,10 +545,14 @@ def train(gold, classifier, out_path, folds, split, documents):
         elif done == 0:
             click.echo(f"fitting {classifier} on all the gold ({elapsed:.0f} s)", err=True)
 
-    model = train_model(gold, classifier, documents, folds, progress, split)
+    if bool(teacher) != bool(unlabelled):
+        raise click.UsageError("--teacher and --unlabelled go together (distillation)")
+
+    teacher_model = load_model(teacher) if teacher else None
+    model = train_model(gold, classifier, documents, folds, progress, split, teacher_model, list(unlabelled))
     save_model(model, out_path)
     cv = model.metadata["cross_validation"]
-    scores = ", ".join(f"{k} {v:.3f}" for k, v in cv.items() if k.endswith("macro_f1"))
+    scores = ", ".join(f"{k} {v:.3f}" for k, v in cv.items() if k.endswith("macro_f1")) or "no scores recorded"
     click.echo(
         f"saved {out_path}: {classifier} on {model.metadata['training_data']['sentences']} "
         f"sentences; {cv['folds']}: {scores}"

@@ -35,19 +35,28 @@ class CalibratedLogisticRegression(ClassifierMixin, BaseEstimator):
         self.cv = cv
         self.prior = prior
 
-    def fit(self, X, y):
+    def fit(self, X, y, sample_weight=None):
+        """Fit; ``sample_weight`` weighs rows (distillation passes a teacher's probabilities as weights
+        of one row per label), on top of the label balancing of ``prior="balanced"``."""
         from sklearn.calibration import CalibratedClassifierCV
         from sklearn.linear_model import LogisticRegression
-        from sklearn.utils.class_weight import compute_sample_weight
 
         if self.prior not in ("empirical", "balanced"):
             raise ValueError(f"prior must be 'empirical' or 'balanced', got {self.prior!r}")
         y = np.asarray(y)
         balanced = self.prior == "balanced"
+        weights = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
+        if balanced:  # each label's rows weigh as much in all as every other label's
+            weights = np.ones(len(y)) if weights is None else weights
+            totals = {label: weights[y == label].sum() for label in np.unique(y)}
+            weights = weights * np.array([weights.sum() / (len(totals) * totals[label]) for label in y])
         base = LogisticRegression(C=self.C, class_weight=None if balanced else "balanced", max_iter=5000)
-        folds = min(self.cv, int(np.unique(y, return_counts=True)[1].min()))
-        self.estimator_ = CalibratedClassifierCV(base, method="sigmoid", cv=folds) if folds >= 2 else base
-        self.estimator_.fit(X, y, sample_weight=compute_sample_weight("balanced", y) if balanced else None)
+        if isinstance(self.cv, int):  # as many folds as the rarest label allows
+            folds = min(self.cv, int(np.unique(y, return_counts=True)[1].min()))
+            self.estimator_ = CalibratedClassifierCV(base, method="sigmoid", cv=folds) if folds >= 2 else base
+        else:  # a splitter or a list of splits
+            self.estimator_ = CalibratedClassifierCV(base, method="sigmoid", cv=self.cv)
+        self.estimator_.fit(X, y, sample_weight=weights)
         self.classes_ = self.estimator_.classes_
         self.n_features_in_ = self.estimator_.n_features_in_
         return self
