@@ -70,7 +70,7 @@ def test_quiet_shows_no_bar_and_no_summaries(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     assert (
         result.output
-        == f"3 document(s) done, 0 skipped (up to date), 0 failed; 468 sentences; outputs in {tmp_path / 'out'}/\n"
+        == f"3 documents done, 0 skipped (up to date), 0 failed; 468 sentences; outputs in {tmp_path / 'out'}/\n"
     )
 
 
@@ -135,7 +135,7 @@ def test_rerun_skips_finished_documents_and_force_redoes_them(tmp_path):
     times = {doc: (out / f"{doc}.summary.json").stat().st_mtime_ns for doc in DOCS}
     result = invoke("run", RAW, "--out", out, "--quiet")
     assert result.exit_code == 0
-    assert result.output == f"0 document(s) done, 3 skipped (up to date), 0 failed; 468 sentences; outputs in {out}/\n"
+    assert result.output == f"0 documents done, 3 skipped (up to date), 0 failed; 468 sentences; outputs in {out}/\n"
     assert set(statuses(out).values()) == {"skipped"}
     assert {doc: (out / f"{doc}.summary.json").stat().st_mtime_ns for doc in DOCS} == times
     files, run = outputs(out)

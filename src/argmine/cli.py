@@ -153,15 +153,11 @@ def run(paths, out_dir, model, jobs, force, quiet, engine, scheduler, explain, t
     from pathlib import Path
 
     from .errors import InputError
-    from .run.pipeline import check_paths
+    from .render.markdown import counted
     from .run.pipeline import run as run_documents
 
     if scheduler and engine != "dask":
         raise click.UsageError("--scheduler needs --engine dask")
-    try:
-        check_paths(paths)
-    except InputError as exc:
-        raise click.UsageError(str(exc)) from None
     bar = _ProgressBar() if not quiet and _terminal() else None
     latest = []  # the last progress report, for the message of an interrupted run
 
@@ -187,11 +183,13 @@ def run(paths, out_dir, model, jobs, force, quiet, engine, scheduler, explain, t
         finally:
             if bar is not None:
                 bar.close()
+    except InputError as exc:  # a path that does not exist, no documents: nothing was written
+        raise click.UsageError(str(exc)) from None
     except KeyboardInterrupt:
         # Ctrl-C: the finished documents keep their outputs and the rerun skips them; run.json and
         # the combined outputs are written only by a run that ends.
         done = (
-            f": {latest[0].documents} of {latest[0].total} documents done"
+            f": {latest[0].documents} of {counted(latest[0].total, 'document')} done"
             if latest
             else " before any document was done"
         )
@@ -200,8 +198,9 @@ def run(paths, out_dir, model, jobs, force, quiet, engine, scheduler, explain, t
     counts = {"ok": 0, "skipped": 0, "failed": 0}
     for entry in record["documents"]:
         counts[entry["status"]] += 1
-        for warning in entry["warnings"]:
-            click.echo(f"Warning: {warning}", err=True)
+        if entry["status"] == "ok":  # a skipped document's warnings were printed when it was processed
+            for warning in entry["warnings"]:
+                click.echo(f"Warning: {warning}", err=True)
         if entry["status"] == "failed":
             click.echo(f"Error: {entry['error']}", err=True)
         elif not quiet:
@@ -209,14 +208,10 @@ def run(paths, out_dir, model, jobs, force, quiet, engine, scheduler, explain, t
             click.echo(summary.read_text(encoding="utf-8"))
     sentences = sum(entry["sentences"] for entry in record["documents"])
     click.echo(
-        f"{counts['ok']} document(s) done, {counts['skipped']} skipped (up to date), {counts['failed']} failed;"
-        f" {sentences} sentences; outputs in {out_dir}/",
+        f"{counted(counts['ok'], 'document')} done, {counts['skipped']} skipped (up to date),"
+        f" {counts['failed']} failed; {counted(sentences, 'sentence')}; outputs in {out_dir}/",
         err=True,
     )
-    if not record["documents"]:
-        from .ingest import SUFFIXES
-
-        raise click.UsageError(f"no documents ({', '.join(sorted(SUFFIXES))}) found in the given paths")
     sys.exit(1 if counts["failed"] else 0)
 
 

@@ -6,7 +6,7 @@ import re
 
 from ..scheme import Scheme, load_scheme
 
-__all__ = ["collection_markdown", "human", "plural", "summary_markdown"]
+__all__ = ["collection_markdown", "counted", "human", "plural", "summary_markdown"]
 
 
 _MARKUP = re.compile(r"[\\`*_\[\]<>&]")
@@ -63,6 +63,11 @@ def human(name: str) -> str:
 def plural(name: str) -> str:
     name = human(name)
     return name[:-1] + "ies" if name.endswith("y") else name + "s"
+
+
+def counted(number: int, noun: str) -> str:
+    """'1 document', '2 documents', '0 challenges': the number with its noun, plural unless it is 1."""
+    return f"{number} {human(noun) if number == 1 else plural(noun)}"
 
 
 def collection_markdown(collection: dict, scheme: Scheme | None = None, per_cell: int = 5) -> str:

@@ -1,4 +1,5 @@
-"""Combined outputs of a run, built by streaming the per-document outputs back in doc_id order.
+"""Combined outputs of an output folder: of every document whose outputs are there, from this run
+or an earlier one, built by streaming the per-document outputs back in doc_id order.
 
 - ``sentences.parquet`` and ``sentences.csv``: one row per sentence of every document, sorted
   by (doc_id, sent_id);
@@ -20,7 +21,7 @@ from ..files import atomic, write_atomic
 from ..render.markdown import collection_markdown
 from ..scheme import Scheme, load_scheme
 from ..types import SCHEMA_VERSION
-from .outputs import iter_sentences
+from .outputs import complete, iter_sentences
 
 ROW_GROUP_ROWS = 8_192  # rows held in memory before they go to the Parquet file
 PER_CELL = 10
@@ -43,9 +44,9 @@ def _arrow_schema(names: list[str]):
 
 
 def write_collection(
-    out: str | Path, entries: list[dict], per_cell: int = PER_CELL, scheme: Scheme | None = None
+    out: str | Path, doc_ids: list[str], per_cell: int = PER_CELL, scheme: Scheme | None = None
 ) -> dict:
-    """Write the combined outputs for the documents of ``entries`` that have outputs (ok or skipped).
+    """Write the combined outputs for the documents of ``doc_ids`` whose outputs are complete in ``out``.
 
     Returns the collection summary (without the per-document list's sentences, which stay on disk).
     """
@@ -57,7 +58,7 @@ def write_collection(
     role, level = scheme.columns, scheme.rows
     names = columns(scheme)
     schema = _arrow_schema(names)
-    done = sorted((e for e in entries if e["status"] in ("ok", "skipped")), key=lambda e: e["doc_id"])
+    done = sorted(doc_id for doc_id in doc_ids if complete(out, doc_id) is not None)
     documents = []
     evidence: dict[tuple[str, str], list] = {(lv, r): [] for lv in level.names for r in role.names}
     totals = {lv: {r: 0 for r in role.names} for lv in level.names}
@@ -70,8 +71,7 @@ def write_collection(
             table = csv.writer(csv_file, lineterminator="\n")
             table.writerow(names)
             batch: dict[str, list] = {n: [] for n in names}
-            for entry in done:
-                doc_id = entry["doc_id"]
+            for doc_id in done:
                 for record in iter_sentences(out, doc_id):
                     row = [record.get(n) for n in names]
                     table.writerow(row)
