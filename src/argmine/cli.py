@@ -395,8 +395,10 @@ def export(gold, pred_path, fmt, out_path, documents):
     if bool(gold) == bool(pred_path):
         raise click.UsageError("give exactly one of --gold GOLD or --pred DIR")
     result = export_rows(fmt, out_path, gold, pred_path, documents)
-    what = "rows" if fmt in TABLE_FORMATS else "sentences"
-    click.echo(f"{result['rows']} {what} written to {' and '.join(map(str, result['files']))}")
+    from .render.markdown import counted
+
+    what = counted(result["rows"], "row" if fmt in TABLE_FORMATS else "sentence")
+    click.echo(f"{what} written to {' and '.join(map(str, result['files']))}")
 
 
 @main.command("import")
@@ -428,14 +430,16 @@ def import_(file, fmt, out_path, doc_id, annotator, force):
     from pathlib import Path
 
     from .exchange.importer import import_annotations, write_gold
+    from .render.markdown import counted
 
     out = Path(out_path)
     if out.exists() and not force:
         raise click.UsageError(f"{out} exists; pass --force to replace it")
     result = import_annotations(file, fmt, doc_id or out.name.removesuffix(".jsonl"), annotator)
     write_gold(result["rows"], out)
-    skipped = f"; {result['skipped']} unlabelled or rejected task(s) skipped" if result["skipped"] else ""
-    click.echo(f"{len(result['rows'])} labelled sentences written to {out}{skipped}")
+    skipped = f"; {counted(result['skipped'], 'unlabelled or rejected task')} skipped" if result["skipped"] else ""
+    labelled = counted(len(result["rows"]), "labelled sentence")
+    click.echo(f"{labelled} written to {out}{skipped}")
 
 
 @main.command()
@@ -592,6 +596,7 @@ def suggest(paths, model, count, by, axis, out_path):
     """
     from .errors import InputError
     from .model import load_model
+    from .render.markdown import counted
     from .run.pipeline import check_paths
     from .suggest import format_table, write_jsonl
     from .suggest import suggest as least_certain
@@ -605,7 +610,8 @@ def suggest(paths, model, count, by, axis, out_path):
     for failure in result["failed"]:
         click.echo(f"Error: {failure['error']}", err=True)
     click.echo(
-        f"{len(result['sentences'])} of {result['pool']} sentences in {result['documents']} document(s), by {by}",
+        f"{len(result['sentences'])} of {counted(result['pool'], 'sentence')} in"
+        f" {counted(result['documents'], 'document')}, by {by}",
         err=True,
     )
     if out_path:

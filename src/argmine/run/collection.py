@@ -7,24 +7,25 @@ or an earlier one, built by streaming the per-document outputs back in doc_id or
   counts, and the strongest evidence across the collection per level x role cell.
 
 Only one document's sentences are in memory at a time (plus one Parquet row group), and the
-evidence kept per cell is bounded by ``per_cell``.
+evidence kept per cell is bounded by ``per_cell`` (``evidence_per_cell`` in config/run.toml); a
+sentence that several documents share (a boilerplate line) is cited once, at its strongest.
 """
 
 from __future__ import annotations
 
 import csv
-import heapq
 import json
 from pathlib import Path
 
+from .. import config
 from ..files import atomic, write_atomic
 from ..render.markdown import collection_markdown
 from ..scheme import Scheme, load_scheme
+from ..summarize import evidence_key
 from ..types import SCHEMA_VERSION
 from .outputs import complete, iter_sentences
 
 ROW_GROUP_ROWS = 8_192  # rows held in memory before they go to the Parquet file
-PER_CELL = 10
 
 
 def columns(scheme: Scheme | None = None) -> list[str]:
@@ -44,7 +45,7 @@ def _arrow_schema(names: list[str]):
 
 
 def write_collection(
-    out: str | Path, doc_ids: list[str], per_cell: int = PER_CELL, scheme: Scheme | None = None
+    out: str | Path, doc_ids: list[str], per_cell: int | None = None, scheme: Scheme | None = None
 ) -> dict:
     """Write the combined outputs for the documents of ``doc_ids`` whose outputs are complete in ``out``.
 
@@ -55,6 +56,7 @@ def write_collection(
 
     out = Path(out)
     scheme = scheme or load_scheme()
+    per_cell = config.settings("run")["evidence_per_cell"] if per_cell is None else per_cell
     role, level = scheme.columns, scheme.rows
     names = columns(scheme)
     schema = _arrow_schema(names)
@@ -87,7 +89,7 @@ def write_collection(
                     for r in role.names:
                         totals[lv][r] += counts[lv][r]
                         strongest = [{"doc_id": doc_id, **e} for e in summary["cells"][lv][r]["evidence"][:per_cell]]
-                        evidence[lv, r] = heapq.nsmallest(per_cell, evidence[lv, r] + strongest, key=_strength_order)
+                        evidence[lv, r] = _strongest(evidence[lv, r] + strongest, per_cell)
                 documents.append(
                     {
                         "doc_id": doc_id,
@@ -109,6 +111,14 @@ def write_collection(
     write_atomic(out / "collection.summary.json", json.dumps(collection, indent=2, ensure_ascii=False) + "\n")
     write_atomic(out / "collection.summary.md", collection_markdown(collection, scheme))
     return collection
+
+
+def _strongest(evidence: list[dict], per_cell: int) -> list[dict]:
+    """The ``per_cell`` strongest items, each text once (at its strongest)."""
+    unique: dict[str, dict] = {}
+    for e in sorted(evidence, key=_strength_order):
+        unique.setdefault(evidence_key(e["text"]), e)
+    return list(unique.values())[:per_cell]
 
 
 def _strength_order(e: dict):
