@@ -297,3 +297,15 @@ def test_a_folder_without_documents_is_a_usage_error(tmp_path):
     assert result.output.endswith(
         "Error: no documents (.docx, .htm, .html, .markdown, .md, .pdf, .text, .txt) found in the given paths\n"
     )
+
+
+def test_the_tally_counts_in_the_right_number(tmp_path):
+    one = tmp_path / "one.txt"
+    one.write_text("Japan should deepen its cooperation with NATO.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = invoke("run", one, "--out", out, "--quiet")
+    assert result.exit_code == 0, result.output
+    assert result.output == f"1 document done, 0 skipped (up to date), 0 failed; 1 sentence; outputs in {out}/\n"
+    assert "1 document, 1 sentence: " in (out / "collection.summary.md").read_text()
+    assert "1 sentence: 0 benefits, 0 challenges, 1 recommendation." in (out / "one.summary.md").read_text()
+    assert "Showing 1 of 1 sentence<" in (out / "one.html").read_text()

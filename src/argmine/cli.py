@@ -137,11 +137,13 @@ def main(config_file):
 def run(paths, out_dir, model, jobs, force, quiet, engine, scheduler, explain, time_limit):
     """Label and summarise documents (files, folders or glob patterns of .txt, .md, .html, .pdf, .docx).
 
-    Writes per document DOC.sentences.jsonl, DOC.summary.json and DOC.summary.md; for the
-    whole run sentences.parquet, sentences.csv, collection.summary.json,
-    collection.summary.md and run.json. A rerun skips documents whose outputs are up to
-    date (same input, same model). Exits 1 if any document failed; Ctrl-C stops the run
-    (exit code 130) and the same command continues it.
+    Writes per document DOC.sentences.jsonl, DOC.summary.json, DOC.summary.md and DOC.html;
+    for every document in the folder sentences.parquet, sentences.csv,
+    collection.summary.json and collection.summary.md; and run.json. Never replaces an
+    input or a file it did not write; one run at a time per folder. A rerun skips documents
+    whose outputs are up to date (same input file, same content, same model). Exits 1 if
+    any document failed; Ctrl-C stops the run (exit code 130) and the same command
+    continues it.
 
     \b
     Examples:
@@ -230,6 +232,8 @@ class _ProgressBar:
     def __call__(self, progress) -> None:
         from tqdm import tqdm
 
+        from .render.markdown import counted
+
         if self.bar is None:
             tqdm.monitor_interval = 0  # no monitor thread: --jobs forks worker processes from this one
             self.bar = tqdm(total=progress.total, unit="doc", desc="documents", file=sys.stderr, dynamic_ncols=True)
@@ -238,7 +242,7 @@ class _ProgressBar:
         elapsed = self.bar.format_dict["elapsed"]
         rate = f", {progress.sentences / elapsed:.0f} sentences/s" if elapsed > 0 else ""
         stage = "; writing combined outputs" if progress.stage == "combining" else ""
-        self.bar.set_postfix_str(f"{progress.sentences} sentences{rate}{stage}", refresh=True)
+        self.bar.set_postfix_str(f"{counted(progress.sentences, 'sentence')}{rate}{stage}", refresh=True)
 
     def close(self) -> None:
         if self.bar is not None:
