@@ -14,7 +14,7 @@ from ..errors import InputError
 from ..types import Document
 from .settings import settings
 
-__all__ = ["check_language", "english_share", "is_prose"]
+__all__ = ["check_language", "english_share", "is_prose", "looks_foreign"]
 
 # A character of a script written without spaces (Chinese, Japanese, Thai) counts as a word.
 _WORD_TOKEN = re.compile(r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|[^\W\d_]+")
@@ -38,15 +38,10 @@ def check_language(path: Path, document: Document) -> list[str]:
             "its words are common English words, against 34-48% in"
             " English prose); argmine's classifiers read English only, so translate it into English first"
         )
-    foreign = []
-    for block in document.blocks:
-        text = document.text[block.start : block.end]
-        share, words = english_share(text)
-        if words >= config["min_paragraph_words"] and share < config["min_common_share"] and is_prose(text):
-            foreign.append((text, words))
+    foreign = [t for t in (document.text[b.start : b.end] for b in document.blocks) if looks_foreign(t)]
     if not foreign:
         return []
-    text, words = foreign[0]
+    text, words = foreign[0], english_share(foreign[0])[1]
     start = " ".join(text.split()[:6])
     what = "a paragraph does not" if len(foreign) == 1 else f"{len(foreign)} paragraphs do not"
     first = "" if len(foreign) == 1 else "the first: "
@@ -54,6 +49,14 @@ def check_language(path: Path, document: Document) -> list[str]:
         f'{path}: {what} look like English ({first}"{start} ...", {words} words); argmine reads English only,'
         f" so the labels of {'its' if len(foreign) == 1 else 'their'} sentences are unreliable"
     ]
+
+
+def looks_foreign(paragraph: str) -> bool:
+    """Whether a paragraph of an English document is prose in another language: prose, long enough
+    to judge, and few of its words common English words."""
+    config = settings()["language"]
+    share, words = english_share(paragraph)
+    return words >= config["min_paragraph_words"] and share < config["min_common_share"] and is_prose(paragraph)
 
 
 def is_prose(text: str) -> bool:
