@@ -13,6 +13,21 @@ def _fail(exc: Exception) -> click.ClickException:
     return click.ClickException(str(exc))
 
 
+def _not_an_input(output, *inputs) -> None:
+    """A usage error when an output file of a command is one of its input files: writing it would
+    destroy the input."""
+    import os
+
+    if not output:
+        return
+    for given in inputs:
+        if given and os.path.isfile(given) and os.path.realpath(given) == os.path.realpath(output):
+            raise click.UsageError(
+                f"{output}: is an input of this command, and the output would replace it;"
+                " write the output to another file"
+            )
+
+
 class Group(click.Group):
     def invoke(self, ctx):
         from .errors import ArgmineError
@@ -295,6 +310,7 @@ def evaluate(gold, pred_dir, model, classifier, folds, documents, json_path, plo
     chosen = [o for o in (pred_dir, model, classifier) if o]
     if len(chosen) != 1:
         raise click.UsageError("give exactly one of --pred DIR, --model M or --classifier NAME")
+    _not_an_input(json_path, gold, model)
     loaded = load_model(model) if model else None  # a bad model is refused before the gold is read
     data = load_gold(gold, documents)
     if pred_dir:
@@ -398,6 +414,7 @@ def export(gold, pred_path, fmt, out_path, documents):
 
     if bool(gold) == bool(pred_path):
         raise click.UsageError("give exactly one of --gold GOLD or --pred DIR")
+    _not_an_input(out_path, gold, pred_path)
     result = export_rows(fmt, out_path, gold, pred_path, documents)
     from .render.markdown import counted
 
@@ -437,6 +454,7 @@ def import_(file, fmt, out_path, doc_id, annotator, force):
     from .render.markdown import counted
 
     out = Path(out_path)
+    _not_an_input(out, file)
     if out.exists() and not force:
         raise click.UsageError(f"{out} exists; pass --force to replace it")
     result = import_annotations(file, fmt, doc_id or out.name.removesuffix(".jsonl"), annotator)
@@ -473,6 +491,7 @@ def agreement(a, b, documents, json_path):
     from .evaluation.agreement import agreement as compare_annotators
     from .evaluation.agreement import format_report
 
+    _not_an_input(None if json_path == "-" else json_path, a, b)
     report = compare_annotators(a, b, documents)
     text = json.dumps(report, indent=2, ensure_ascii=False) + "\n"
     if json_path == "-":
@@ -516,6 +535,7 @@ def train(gold, classifier, out_path, folds, documents):
     from .model import save_model
     from .training import train as train_model
 
+    _not_an_input(out_path, gold)
     model = train_model(gold, classifier, documents, folds)
     save_model(model, out_path)
     cv = model.metadata["cross_validation"]
@@ -609,6 +629,7 @@ def suggest(paths, model, count, by, axis, out_path):
         check_paths(paths)
     except InputError as exc:
         raise click.UsageError(str(exc)) from None
+    _not_an_input(out_path, *paths)
     result = least_certain(list(paths), load_model(model), count, by, axis)
     click.echo(format_table(result), nl=False)
     for failure in result["failed"]:
