@@ -70,7 +70,7 @@ def test_quiet_shows_no_bar_and_no_summaries(tmp_path, monkeypatch):
     assert result.exit_code == 0, result.output
     assert (
         result.output
-        == f"3 document(s) done, 0 skipped (up to date), 0 failed; 468 sentences; outputs in {tmp_path / 'out'}/\n"
+        == f"3 documents done, 0 skipped (up to date), 0 failed; 468 sentences; outputs in {tmp_path / 'out'}/\n"
     )
 
 
@@ -135,7 +135,7 @@ def test_rerun_skips_finished_documents_and_force_redoes_them(tmp_path):
     times = {doc: (out / f"{doc}.summary.json").stat().st_mtime_ns for doc in DOCS}
     result = invoke("run", RAW, "--out", out, "--quiet")
     assert result.exit_code == 0
-    assert result.output == f"0 document(s) done, 3 skipped (up to date), 0 failed; 468 sentences; outputs in {out}/\n"
+    assert result.output == f"0 documents done, 3 skipped (up to date), 0 failed; 468 sentences; outputs in {out}/\n"
     assert set(statuses(out).values()) == {"skipped"}
     assert {doc: (out / f"{doc}.summary.json").stat().st_mtime_ns for doc in DOCS} == times
     files, run = outputs(out)
@@ -297,3 +297,15 @@ def test_a_folder_without_documents_is_a_usage_error(tmp_path):
     assert result.output.endswith(
         "Error: no documents (.docx, .htm, .html, .markdown, .md, .pdf, .text, .txt) found in the given paths\n"
     )
+
+
+def test_the_tally_counts_in_the_right_number(tmp_path):
+    one = tmp_path / "one.txt"
+    one.write_text("Japan should deepen its cooperation with NATO.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = invoke("run", one, "--out", out, "--quiet")
+    assert result.exit_code == 0, result.output
+    assert result.output == f"1 document done, 0 skipped (up to date), 0 failed; 1 sentence; outputs in {out}/\n"
+    assert "1 document, 1 sentence: " in (out / "collection.summary.md").read_text()
+    assert "1 sentence: 0 benefits, 0 challenges, 1 recommendation." in (out / "one.summary.md").read_text()
+    assert "Showing 1 of 1 sentence<" in (out / "one.html").read_text()

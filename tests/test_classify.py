@@ -85,7 +85,7 @@ def test_model_errors(tmp_path):
     broken.write_bytes(b"not a zip")
     with pytest.raises(
         ModelError,
-        match=r"broken.skops: not a readable argmine model file \(BadZipFile\); retrain it with `argmine train`",
+        match=r"broken.skops: a text file, not a model file; give a model file written by `argmine train`",
     ):
         load_model(broken)
 

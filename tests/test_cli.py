@@ -164,3 +164,32 @@ def test_evaluate_draws_plots(tmp_path):
     assert result.exit_code == 0, result.output
     for name in ("confusion-role", "confusion-level", "reliability-role", "reliability-level"):
         assert (tmp_path / f"{name}.png").read_bytes().startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["export", "--gold", "{input}", "--format", "jsonl", "--out", "{input}"],
+        ["train", "--gold", "{input}", "--classifier", "rules", "--out", "{input}"],
+        ["evaluate", "--gold", "{input}", "--model", "rules", "--json", "{input}"],
+        ["agreement", "{input}", "{input}", "--json", "{input}"],
+        ["import", "{input}", "--format", "doccano", "--out", "{input}", "--force"],
+        ["suggest", "{document}", "--out", "{document}"],
+    ],
+    ids=lambda c: c[0],
+)
+def test_an_output_file_never_replaces_an_input(tmp_path, command):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_bytes((GOLD / "japan-nato-cooperation.jsonl").read_bytes())
+    document = tmp_path / "paper.txt"
+    document.write_bytes(REFERENCE.read_bytes())
+    before = gold.read_bytes(), document.read_bytes()
+    args = [a.format(input=gold, document=document) for a in command]
+    result = invoke(*args)
+    assert result.exit_code == 2
+    output = args[-1] if args[-1] != "--force" else args[-2]
+    assert result.output.endswith(
+        f"Error: {output}: is an input of this command, and the output would replace it;"
+        " write the output to another file\n"
+    )
+    assert (gold.read_bytes(), document.read_bytes()) == before

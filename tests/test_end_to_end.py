@@ -33,6 +33,7 @@ def test_run_reference_paper(tmp_path):
     assert sorted(p.name for p in out.iterdir()) == sorted(
         [f"{doc}.html", f"{doc}.sentences.jsonl", f"{doc}.summary.json", f"{doc}.summary.md", "run.json"]
         + ["sentences.parquet", "sentences.csv", "collection.summary.json", "collection.summary.md"]
+        + [".argmine-outputs.json"]  # argmine's record of the documents whose outputs it wrote here
     )
     lines = [json.loads(line) for line in (out / f"{doc}.sentences.jsonl").read_text().splitlines()]
     assert len(lines) == 137

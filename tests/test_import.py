@@ -148,7 +148,7 @@ def test_unlabelled_tasks_are_skipped_and_ids_default(tmp_path):
     )
     out = tmp_path / "my-doc.jsonl"
     result = invoke("import", "--format", "label-studio", path, "--out", out)
-    assert result.output == f"2 labelled sentences written to {out}; 1 unlabelled or rejected task(s) skipped\n"
+    assert result.output == f"2 labelled sentences written to {out}; 1 unlabelled or rejected task skipped\n"
     rows = [json.loads(line) for line in out.read_text().splitlines()]
     assert [(r["doc_id"], r["sent_id"], r["annotator"]) for r in rows] == [("my-doc", 1, "1"), ("my-doc", 3, "1")]
 
@@ -225,7 +225,7 @@ def test_prodigy_binary_answers_merge_per_sentence(tmp_path):
     path.write_text("".join(json.dumps(x) + "\n" for x in lines))
     out = tmp_path / "doc.jsonl"
     result = invoke("import", "--format", "prodigy", path, "--out", out)
-    assert result.output == f"1 labelled sentences written to {out}; 2 unlabelled or rejected task(s) skipped\n"
+    assert result.output == f"1 labelled sentence written to {out}; 2 unlabelled or rejected tasks skipped\n"
     assert json.loads(out.read_text()) == {
         "doc_id": "doc",
         "sent_id": 1,

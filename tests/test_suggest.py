@@ -78,7 +78,7 @@ def test_cli_table_jsonl_and_export(tmp_path):
     lines = result.output.splitlines()
     assert lines[0].split()[:5] == ["#", "sentence", "axis", "entropy", "labels"]
     assert len([x for x in lines if x[:3].strip().isdigit()]) == 4
-    assert "4 of 103 sentences in 2 document(s), by entropy" in lines
+    assert "4 of 103 sentences in 2 documents, by entropy" in lines
     records = [json.loads(x) for x in out.read_text().splitlines()]
     assert len(records) == 4
     validator = jsonschema.Draft202012Validator(

@@ -13,6 +13,21 @@ def _fail(exc: Exception) -> click.ClickException:
     return click.ClickException(str(exc))
 
 
+def _not_an_input(output, *inputs) -> None:
+    """A usage error when an output file of a command is one of its input files: writing it would
+    destroy the input."""
+    import os
+
+    if not output:
+        return
+    for given in inputs:
+        if given and os.path.isfile(given) and os.path.realpath(given) == os.path.realpath(output):
+            raise click.UsageError(
+                f"{output}: is an input of this command, and the output would replace it;"
+                " write the output to another file"
+            )
+
+
 class Group(click.Group):
     def invoke(self, ctx):
         from .errors import ArgmineError
@@ -137,11 +152,13 @@ def main(config_file):
 def run(paths, out_dir, model, jobs, force, quiet, engine, scheduler, explain, time_limit):
     """Label and summarise documents (files, folders or glob patterns of .txt, .md, .html, .pdf, .docx).
 
-    Writes per document DOC.sentences.jsonl, DOC.summary.json and DOC.summary.md; for the
-    whole run sentences.parquet, sentences.csv, collection.summary.json,
-    collection.summary.md and run.json. A rerun skips documents whose outputs are up to
-    date (same input, same model). Exits 1 if any document failed; Ctrl-C stops the run
-    (exit code 130) and the same command continues it.
+    Writes per document DOC.sentences.jsonl, DOC.summary.json, DOC.summary.md and DOC.html;
+    for every document in the folder sentences.parquet, sentences.csv,
+    collection.summary.json and collection.summary.md; and run.json. Never replaces an
+    input or a file it did not write; one run at a time per folder. A rerun skips documents
+    whose outputs are up to date (same input file, same content, same model). Exits 1 if
+    any document failed; Ctrl-C stops the run (exit code 130) and the same command
+    continues it.
 
     \b
     Examples:
@@ -153,15 +170,11 @@ def run(paths, out_dir, model, jobs, force, quiet, engine, scheduler, explain, t
     from pathlib import Path
 
     from .errors import InputError
-    from .run.pipeline import check_paths
+    from .render.markdown import counted
     from .run.pipeline import run as run_documents
 
     if scheduler and engine != "dask":
         raise click.UsageError("--scheduler needs --engine dask")
-    try:
-        check_paths(paths)
-    except InputError as exc:
-        raise click.UsageError(str(exc)) from None
     bar = _ProgressBar() if not quiet and _terminal() else None
     latest = []  # the last progress report, for the message of an interrupted run
 
@@ -187,11 +200,13 @@ def run(paths, out_dir, model, jobs, force, quiet, engine, scheduler, explain, t
         finally:
             if bar is not None:
                 bar.close()
+    except InputError as exc:  # a path that does not exist, no documents: nothing was written
+        raise click.UsageError(str(exc)) from None
     except KeyboardInterrupt:
         # Ctrl-C: the finished documents keep their outputs and the rerun skips them; run.json and
         # the combined outputs are written only by a run that ends.
         done = (
-            f": {latest[0].documents} of {latest[0].total} documents done"
+            f": {latest[0].documents} of {counted(latest[0].total, 'document')} done"
             if latest
             else " before any document was done"
         )
@@ -200,8 +215,9 @@ def run(paths, out_dir, model, jobs, force, quiet, engine, scheduler, explain, t
     counts = {"ok": 0, "skipped": 0, "failed": 0}
     for entry in record["documents"]:
         counts[entry["status"]] += 1
-        for warning in entry["warnings"]:
-            click.echo(f"Warning: {warning}", err=True)
+        if entry["status"] == "ok":  # a skipped document's warnings were printed when it was processed
+            for warning in entry["warnings"]:
+                click.echo(f"Warning: {warning}", err=True)
         if entry["status"] == "failed":
             click.echo(f"Error: {entry['error']}", err=True)
         elif not quiet:
@@ -209,14 +225,10 @@ def run(paths, out_dir, model, jobs, force, quiet, engine, scheduler, explain, t
             click.echo(summary.read_text(encoding="utf-8"))
     sentences = sum(entry["sentences"] for entry in record["documents"])
     click.echo(
-        f"{counts['ok']} document(s) done, {counts['skipped']} skipped (up to date), {counts['failed']} failed;"
-        f" {sentences} sentences; outputs in {out_dir}/",
+        f"{counted(counts['ok'], 'document')} done, {counts['skipped']} skipped (up to date),"
+        f" {counts['failed']} failed; {counted(sentences, 'sentence')}; outputs in {out_dir}/",
         err=True,
     )
-    if not record["documents"]:
-        from .ingest import SUFFIXES
-
-        raise click.UsageError(f"no documents ({', '.join(sorted(SUFFIXES))}) found in the given paths")
     sys.exit(1 if counts["failed"] else 0)
 
 
@@ -235,6 +247,8 @@ class _ProgressBar:
     def __call__(self, progress) -> None:
         from tqdm import tqdm
 
+        from .render.markdown import counted
+
         if self.bar is None:
             tqdm.monitor_interval = 0  # no monitor thread: --jobs forks worker processes from this one
             self.bar = tqdm(total=progress.total, unit="doc", desc="documents", file=sys.stderr, dynamic_ncols=True)
@@ -243,7 +257,7 @@ class _ProgressBar:
         elapsed = self.bar.format_dict["elapsed"]
         rate = f", {progress.sentences / elapsed:.0f} sentences/s" if elapsed > 0 else ""
         stage = "; writing combined outputs" if progress.stage == "combining" else ""
-        self.bar.set_postfix_str(f"{progress.sentences} sentences{rate}{stage}", refresh=True)
+        self.bar.set_postfix_str(f"{counted(progress.sentences, 'sentence')}{rate}{stage}", refresh=True)
 
     def close(self) -> None:
         if self.bar is not None:
@@ -299,6 +313,7 @@ def evaluate(gold, pred_dir, model, classifier, folds, split, documents, json_pa
     chosen = [o for o in (pred_dir, model, classifier) if o]
     if len(chosen) != 1:
         raise click.UsageError("give exactly one of --pred DIR, --model M or --classifier NAME")
+    _not_an_input(json_path, gold, model)
     loaded = load_model(model) if model else None  # a bad model is refused before the gold is read
     data = load_gold(gold, documents, split=split)
     if pred_dir:
@@ -405,9 +420,12 @@ def export(gold, pred_path, fmt, out_path, documents):
 
     if bool(gold) == bool(pred_path):
         raise click.UsageError("give exactly one of --gold GOLD or --pred DIR")
+    _not_an_input(out_path, gold, pred_path)
     result = export_rows(fmt, out_path, gold, pred_path, documents)
-    what = "rows" if fmt in TABLE_FORMATS else "sentences"
-    click.echo(f"{result['rows']} {what} written to {' and '.join(map(str, result['files']))}")
+    from .render.markdown import counted
+
+    what = counted(result["rows"], "row" if fmt in TABLE_FORMATS else "sentence")
+    click.echo(f"{what} written to {' and '.join(map(str, result['files']))}")
 
 
 @main.command("import")
@@ -439,14 +457,17 @@ def import_(file, fmt, out_path, doc_id, annotator, force):
     from pathlib import Path
 
     from .exchange.importer import import_annotations, write_gold
+    from .render.markdown import counted
 
     out = Path(out_path)
+    _not_an_input(out, file)
     if out.exists() and not force:
         raise click.UsageError(f"{out} exists; pass --force to replace it")
     result = import_annotations(file, fmt, doc_id or out.name.removesuffix(".jsonl"), annotator)
     write_gold(result["rows"], out)
-    skipped = f"; {result['skipped']} unlabelled or rejected task(s) skipped" if result["skipped"] else ""
-    click.echo(f"{len(result['rows'])} labelled sentences written to {out}{skipped}")
+    skipped = f"; {counted(result['skipped'], 'unlabelled or rejected task')} skipped" if result["skipped"] else ""
+    labelled = counted(len(result["rows"]), "labelled sentence")
+    click.echo(f"{labelled} written to {out}{skipped}")
 
 
 @main.command()
@@ -476,6 +497,7 @@ def agreement(a, b, documents, json_path):
     from .evaluation.agreement import agreement as compare_annotators
     from .evaluation.agreement import format_report
 
+    _not_an_input(None if json_path == "-" else json_path, a, b)
     report = compare_annotators(a, b, documents)
     text = json.dumps(report, indent=2, ensure_ascii=False) + "\n"
     if json_path == "-":
@@ -545,6 +567,7 @@ def train(gold, classifier, out_path, folds, split, documents, teacher, unlabell
         elif done == 0:
             click.echo(f"fitting {classifier} on all the gold ({elapsed:.0f} s)", err=True)
 
+    _not_an_input(out_path, gold)
     if bool(teacher) != bool(unlabelled):
         raise click.UsageError("--teacher and --unlabelled go together (distillation)")
 
@@ -633,6 +656,7 @@ def suggest(paths, model, count, by, axis, out_path):
     """
     from .errors import InputError
     from .model import load_model
+    from .render.markdown import counted
     from .run.pipeline import check_paths
     from .suggest import format_table, write_jsonl
     from .suggest import suggest as least_certain
@@ -641,12 +665,14 @@ def suggest(paths, model, count, by, axis, out_path):
         check_paths(paths)
     except InputError as exc:
         raise click.UsageError(str(exc)) from None
+    _not_an_input(out_path, *paths)
     result = least_certain(list(paths), load_model(model), count, by, axis)
     click.echo(format_table(result), nl=False)
     for failure in result["failed"]:
         click.echo(f"Error: {failure['error']}", err=True)
     click.echo(
-        f"{len(result['sentences'])} of {result['pool']} sentences in {result['documents']} document(s), by {by}",
+        f"{len(result['sentences'])} of {counted(result['pool'], 'sentence')} in"
+        f" {counted(result['documents'], 'document')}, by {by}",
         err=True,
     )
     if out_path:

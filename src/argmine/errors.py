@@ -9,6 +9,7 @@ __all__ = [
     "SchemeError",
     "ConfigError",
     "EngineError",
+    "OutputError",
 ]
 
 
@@ -43,3 +44,8 @@ class ConfigError(ArgmineError):
 
 class EngineError(ArgmineError):
     """An execution engine cannot be used: not installed, or its scheduler cannot be reached."""
+
+
+class OutputError(ArgmineError):
+    """An output folder cannot take a run's outputs: one would replace an input or a file argmine
+    did not write, or another run is writing into the folder."""

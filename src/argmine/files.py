@@ -40,11 +40,16 @@ def write_atomic(path: str | Path, text: str) -> None:
 
 def is_temp(path: Path) -> bool:
     """Whether ``path`` is a temporary file left by an interrupted write."""
+    return temp_target(path) is not None
+
+
+def temp_target(path: Path) -> str | None:
+    """The name of the file a temporary file (``temp_path``) was to become; None for any other file."""
     name = path.name
     if not (name.startswith(".") and name.endswith(TEMP_SUFFIX)):
-        return False
-    pid = name[: -len(TEMP_SUFFIX)].rsplit(".", 1)[-1]
-    return pid.isdigit()
+        return None
+    target, _, pid = name[1 : -len(TEMP_SUFFIX)].rpartition(".")
+    return target if target and pid.isdigit() else None
 
 
 def read_text(path: str | Path, error: type[Exception]) -> str:

@@ -156,8 +156,7 @@ def model_path(name_or_path: str | Path) -> Path | None:
         return bundled[str(name_or_path)]
     if str(name_or_path) == "rules":
         return None
-    names = ", ".join(sorted([*bundled, "rules"]))
-    raise ModelError(f"{name_or_path}: no such model file or bundled model; give a .skops path or one of: {names}")
+    raise ModelError(f"{name_or_path}: no such model file or bundled model; give a .skops path or one of: {_names()}")
 
 
 def model_digest(name_or_path: str | Path = "default") -> str:
@@ -204,6 +203,9 @@ def _read(path: Path, scheme: Scheme) -> Model:
 
     import skops.io as sio
 
+    problem = _not_a_model(path)
+    if problem is not None:
+        raise ModelError(f"{path}: {problem}")
     try:
         untrusted = sio.get_untrusted_types(file=path)
         refused = sorted(set(untrusted) - set(trusted_types()))
@@ -240,6 +242,58 @@ def _read(path: Path, scheme: Scheme) -> Model:
                 f"the axis '{axis}'); retrain it with `argmine train`"
             )
     return Model(estimators, metadata)
+
+
+def _not_a_model(path: Path) -> str | None:
+    """What a file that cannot be a skops model file is, and the fix, for the message; None when it
+    may be one (a zip archive holding a skops schema)."""
+    import zipfile
+
+    choose = f"give a model file written by `argmine train` (.skops), or a bundled model: {_names()}"
+    if path.is_dir():
+        return f"a folder, not a model file; give the .skops file inside it, or a bundled model: {_names()}"
+    try:
+        with open(path, "rb") as f:
+            head = f.read(4096)
+    except OSError:
+        return None  # the loader reports it
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if not head:
+        return "an empty file, not a model file (a copy or download cut short?); copy it again, or " + choose
+    if start.startswith(b"%pdf"):
+        return "a PDF document, not a model file; " + choose
+    if start.startswith((b"<!doctype html", b"<html")) or b"<html" in start[:1024]:
+        return (
+            "an HTML page, not a model file (a web page saved instead of the file it links to?);"
+            " download the .skops file itself, or " + choose
+        )
+    if head.startswith(b"PK"):
+        try:
+            with zipfile.ZipFile(path) as archive:
+                names = set(archive.namelist())
+        except (zipfile.BadZipFile, OSError):
+            return "a damaged or truncated zip archive (a model file cut short?); copy it again, or " + choose
+        if "schema.json" in names:
+            return None
+        if "word/document.xml" in names:
+            return "a Word document, not a model file; " + choose
+        return "a zip archive that is not a skops model file; " + choose
+    kind = "pickle" if head.startswith(b"\x80") else "gzip" if head.startswith(b"\x1f\x8b") else None
+    if kind is not None:
+        return (
+            f"a {kind} file, not a skops model file (argmine loads only skops files, which cannot run"
+            " code when loaded); " + choose
+        )
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 3:  # not just a character cut at the end of the 4 KB read
+            return "a binary file that is not a model file; " + choose
+    return "a text file, not a model file; " + choose
+
+
+def _names() -> str:
+    return ", ".join(sorted([*bundled_models(), "rules"]))
 
 
 def _describe(scheme: object) -> str:

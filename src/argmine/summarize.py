@@ -3,19 +3,25 @@ columns: role, as ``[summary]`` in labels.toml says), each cell with its count a
 
 from __future__ import annotations
 
+from . import config
 from .scheme import Scheme, load_scheme
 from .types import SCHEMA_VERSION, Document, Sentence
 
-__all__ = ["strength", "summarize"]
+__all__ = ["evidence_key", "strength", "summarize"]
 
 
-def summarize(document: Document, sentences: list[Sentence], scheme: Scheme | None = None) -> dict:
-    """Counts and evidence per (row, column) cell, strongest evidence first; plus title, byline,
-    sections, totals per axis.
+def summarize(
+    document: Document, sentences: list[Sentence], scheme: Scheme | None = None, per_cell: int | None = None
+) -> dict:
+    """Counts and evidence per (row, column) cell; plus title, byline, sections, totals per axis.
 
-    Strength is the product of the sentence's confidences on the two summary axes.
+    A cell's count is all its sentences; its evidence the ``per_cell`` strongest of them (default:
+    ``evidence_per_cell`` in config/run.toml), strongest first, each text once (a sentence the
+    document repeats is cited at its strongest). Strength is the product of the sentence's
+    confidences on the two summary axes.
     """
     scheme = scheme or load_scheme()
+    per_cell = config.settings("run")["evidence_per_cell"] if per_cell is None else per_cell
     rows, columns = scheme.rows, scheme.columns
     cells = {r: {c: [] for c in columns.names} for r in rows.names}
     for s in sentences:
@@ -25,6 +31,11 @@ def summarize(document: Document, sentences: list[Sentence], scheme: Scheme | No
         out_cells[r] = {}
         for c, members in by_column.items():
             members.sort(key=lambda s: (-strength(s, scheme), s.sent_id))
+            strongest: dict[str, Sentence] = {}
+            for s in members:
+                if len(strongest) == per_cell:
+                    break
+                strongest.setdefault(evidence_key(s.text), s)
             out_cells[r][c] = {
                 "count": len(members),
                 "evidence": [
@@ -35,7 +46,7 @@ def summarize(document: Document, sentences: list[Sentence], scheme: Scheme | No
                         "confidence": round(strength(s, scheme), 4),
                         **{f"{axis}_confidence": round(s.confidences[axis], 4) for axis in (columns.name, rows.name)},
                     }
-                    for s in members
+                    for s in strongest.values()
                 ],
             }
     return {
@@ -54,6 +65,7 @@ def summarize(document: Document, sentences: list[Sentence], scheme: Scheme | No
                 for axis in (columns, rows)
             },
         },
+        "per_cell": per_cell,
         "cells": out_cells,
     }
 
@@ -62,3 +74,8 @@ def strength(s: Sentence, scheme: Scheme | None = None) -> float:
     """How strongly a sentence is evidence for its cell: the product of its two summary confidences."""
     scheme = scheme or load_scheme()
     return s.confidences[scheme.columns.name] * s.confidences[scheme.rows.name]
+
+
+def evidence_key(text: str) -> str:
+    """What makes two evidence sentences the same: their text, whatever its case and spacing."""
+    return " ".join(text.split()).casefold()

@@ -32,6 +32,8 @@ from click.testing import CliRunner
 from argmine import cli
 from argmine.cli import main
 from argmine.files import is_temp
+from argmine.render.markdown import counted
+from argmine.run.folder import LOCK, RECORD
 from conftest import ROOT
 
 pytestmark = pytest.mark.slow  # runs killed and interrupted midway, in subprocesses
@@ -162,10 +164,12 @@ def test_a_stopped_run_continues_and_ends_as_if_never_stopped(how, jobs, corpus,
         # N counts the results the run had received; documents already handed to a worker finish before it stops.
         assert int(match[1]) <= len(finished(out))
         assert temp == []  # an interrupted write removes its temporary file
-    # Only per-document outputs (and, after SIGKILL, a temporary file the kill cut short); run.json and
-    # the combined outputs are written by a run that ends.
+    # Only per-document outputs and argmine's record of them (and, after SIGKILL, a temporary file the
+    # kill cut short, and the lock file, which no longer locks); run.json and the combined outputs are
+    # written by a run that ends.
     assert not COMBINED & set(names)
-    for name in set(names) - set(temp):
+    assert (LOCK in names) == (how == "SIGKILL")
+    for name in set(names) - set(temp) - {RECORD, LOCK}:
         assert any(name == doc + suffix for doc in doc_ids for suffix in PER_DOCUMENT), name
 
     # A summary JSON is written last: where it is, the document's outputs are complete and final.
@@ -180,7 +184,7 @@ def test_a_stopped_run_continues_and_ends_as_if_never_stopped(how, jobs, corpus,
     reference_run = json.loads((reference / "run.json").read_text())
     sentences = sum(d["sentences"] for d in reference_run["documents"])
     assert rerun.stderr == (
-        f"{total - len(before)} document(s) done, {len(before)} skipped (up to date), 0 failed;"
+        f"{counted(total - len(before), 'document')} done, {len(before)} skipped (up to date), 0 failed;"
         f" {sentences} sentences; outputs in {out}/\n"
     )
     # Every document exactly once: the finished ones skipped and untouched, the others processed.

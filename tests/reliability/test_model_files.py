@@ -3,6 +3,7 @@ load_model, `Error: ...` and exit 1 from every command that takes --model, never
 `argmine run` refuses the model before any document and leaves no output behind."""
 
 import os
+import pickle
 import zipfile
 from importlib import resources
 
@@ -17,7 +18,9 @@ from conftest import GOLD, ROOT
 
 DEFAULT = resources.files("argmine").joinpath("models/default.skops")
 RETRAIN = "retrain it with `argmine train`"
-UNREADABLE = "not a readable argmine model file ({}); " + RETRAIN
+CHOOSE = "give a model file written by `argmine train` (.skops), or a bundled model: accurate, default, rules"
+TRUNCATED = "a damaged or truncated zip archive (a model file cut short?); copy it again, or " + CHOOSE
+EMPTY = "an empty file, not a model file (a copy or download cut short?); copy it again, or " + CHOOSE
 SCHEME = "role: benefit, challenge, recommendation, none; level: grand_strategic, strategic, practical, none"
 
 
@@ -40,6 +43,12 @@ def _zip_without_schema(path):
         archive.writestr("model.txt", "not a skops archive")
 
 
+def _word_document(path):
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<w:document/>")
+
+
 def _no_level_classifier(path):
     model = load_model("rules")
     del model.estimators["level"]
@@ -53,15 +62,36 @@ CASES = [
         lambda p: None,
         "no such model file or bundled model; give a .skops path or one of: accurate, default, rules",
     ),
+    ("truncated", lambda p: p.write_bytes(DEFAULT.read_bytes()[: len(DEFAULT.read_bytes()) // 2]), TRUNCATED),
+    ("empty", lambda p: p.write_bytes(b""), EMPTY),
+    ("text-file", lambda p: p.write_text("role=rules\nlevel=rules\n"), "a text file, not a model file; " + CHOOSE),
     (
-        "truncated",
-        lambda p: p.write_bytes(DEFAULT.read_bytes()[: len(DEFAULT.read_bytes()) // 2]),
-        UNREADABLE.format("BadZipFile"),
+        "html-page",
+        lambda p: p.write_text(
+            "\n<!DOCTYPE html>\n<html><head><title>Releases</title></head><body>...</body></html>\n"
+        ),
+        "an HTML page, not a model file (a web page saved instead of the file it links to?);"
+        " download the .skops file itself, or " + CHOOSE,
     ),
-    ("empty", lambda p: p.write_bytes(b""), UNREADABLE.format("BadZipFile")),
-    ("text-file", lambda p: p.write_text("role=rules\nlevel=rules\n"), UNREADABLE.format("BadZipFile")),
-    ("folder", lambda p: p.mkdir(), UNREADABLE.format("IsADirectoryError")),
-    ("zip-not-skops", _zip_without_schema, UNREADABLE.format("KeyError")),
+    (
+        "pdf",
+        lambda p: p.write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n"),
+        "a PDF document, not a model file; " + CHOOSE,
+    ),
+    ("word", _word_document, "a Word document, not a model file; " + CHOOSE),
+    (
+        "pickle",
+        lambda p: p.write_bytes(pickle.dumps({"estimators": {}})),
+        "a pickle file, not a skops model file (argmine loads only skops files, which cannot run code when"
+        " loaded); " + CHOOSE,
+    ),
+    ("binary", lambda p: p.write_bytes(bytes(range(256)) * 4), "a binary file that is not a model file; " + CHOOSE),
+    (
+        "folder",
+        lambda p: p.mkdir(),
+        "a folder, not a model file; give the .skops file inside it, or a bundled model: accurate, default, rules",
+    ),
+    ("zip-not-skops", _zip_without_schema, "a zip archive that is not a skops model file; " + CHOOSE),
     (
         "untrusted-class",
         lambda p: _dump(p, {"metadata": "{}", "estimators": {"role": Opaque()}}),
@@ -145,7 +175,7 @@ def test_run_leaves_an_existing_output_folder_as_it_was(workdir):
     out.mkdir()
     (out / "notes.md").write_text("mine\n")
     result = invoke("run", ROOT / "corpus" / "raw" / "crs-sri-lanka-election.md", "--out", out, "--model", name)
-    assert_one_line_error(result, f"{name}: {UNREADABLE.format('BadZipFile')}")
+    assert_one_line_error(result, f"{name}: {TRUNCATED}")
     assert [p.name for p in out.iterdir()] == ["notes.md"]
 
 

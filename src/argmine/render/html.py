@@ -16,6 +16,7 @@ import hashlib
 from html import escape
 
 from ..scheme import Scheme, load_scheme
+from .markdown import counted
 from .markdown import human as _human
 
 # Symbols and colours for the bundled labels; a label added to the scheme gets the first
@@ -101,7 +102,8 @@ SCRIPT = """
       s.hidden = hide;
       if (!hide) { count += 1; }
     });
-    shown.textContent = 'Showing ' + count + ' of ' + sentences.length + ' sentences';
+    var total = sentences.length;
+    shown.textContent = 'Showing ' + count + ' of ' + total + (total === 1 ? ' sentence' : ' sentences');
   }
   boxes.forEach(function (box) { box.addEventListener('change', update); });
   update();
@@ -139,9 +141,8 @@ def to_html(result, scheme: Scheme | None = None) -> str:
     ]
     if summary.get("byline") or document.byline:
         parts.append(f'<p class="byline">{escape(summary.get("byline") or document.byline)}</p>')
-    parts.append(
-        f'<p class="meta">{escape(document.doc_id)} · {escape(str(document.path))} · {len(sentences)} sentences</p>'
-    )
+    meta = f"{escape(document.doc_id)} · {escape(str(document.path))} · {counted(len(sentences), 'sentence')}"
+    parts.append(f'<p class="meta">{meta}</p>')
     parts.extend(f'<p class="warning"><strong>Warning:</strong> {escape(w)}</p>' for w in summary.get("warnings", []))
     parts.append("</header>")
     parts.append(_summary_table(summary, role.names, level.names, look))
@@ -237,7 +238,8 @@ def _filters(sentences, roles: list[str], levels: list[str], look: dict) -> str:
                 f'value="{escape(name)}" checked> {chip(name, look)} ({count})</label>'
             )
         out.append("</fieldset>")
-    out.append(f'<p id="shown" aria-live="polite">Showing {len(sentences)} of {len(sentences)} sentences</p>')
+    shown = f"Showing {len(sentences)} of {counted(len(sentences), 'sentence')}"
+    out.append(f'<p id="shown" aria-live="polite">{shown}</p>')
     out.append("</section>")
     return "\n".join(out)
 

@@ -6,7 +6,7 @@ import re
 
 from ..scheme import Scheme, load_scheme
 
-__all__ = ["collection_markdown", "human", "plural", "summary_markdown"]
+__all__ = ["collection_markdown", "counted", "human", "plural", "summary_markdown"]
 
 
 _MARKUP = re.compile(r"[\\`*_\[\]<>&]")
@@ -28,8 +28,8 @@ def summary_markdown(summary: dict, scheme: Scheme | None = None, per_cell: int 
     if summary["byline"]:
         lines += [f"*{_md(summary['byline'])}*", ""]
     totals = summary["totals"]
-    counts = ", ".join(f"{totals[role.name][r]} {plural(r)}" for r in roles)
-    lines += [f"{totals['sentences']} sentences: {counts}.", ""]
+    counts = ", ".join(counted(totals[role.name][r], r) for r in roles)
+    lines += [f"{counted(totals['sentences'], 'sentence')}: {counts}.", ""]
     for warning in summary.get("warnings", []):
         lines += [f"> **Warning:** {_md(warning)}", ""]
     lines += [f"| {human(level.name)} | " + " | ".join(plural(r) for r in roles) + " |", "|---|" + "---|" * len(roles)]
@@ -45,13 +45,14 @@ def summary_markdown(summary: dict, scheme: Scheme | None = None, per_cell: int 
             if not cell["count"]:
                 continue
             lines += [f"### {plural(r).capitalize()} ({cell['count']})", ""]
-            for e in cell["evidence"][:per_cell]:
+            shown = cell["evidence"][:per_cell]
+            for e in shown:
                 lines.append(
                     f"- {_md(e['text'])} *(sentence {e['sent_id']}, "
                     f"{_md(e['section']) or 'no heading'}; confidence {e['confidence']:.2f})*"
                 )
-            if cell["count"] > per_cell:
-                lines.append(f"- ... and {cell['count'] - per_cell} more in the sentences file")
+            if cell["count"] > len(shown):
+                lines.append(f"- ... and {cell['count'] - len(shown)} more in the sentences file")
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
@@ -65,6 +66,11 @@ def plural(name: str) -> str:
     return name[:-1] + "ies" if name.endswith("y") else name + "s"
 
 
+def counted(number: int, noun: str) -> str:
+    """'1 document', '2 documents', '0 challenges': the number with its noun, plural unless it is 1."""
+    return f"{number} {human(noun) if number == 1 else plural(noun)}"
+
+
 def collection_markdown(collection: dict, scheme: Scheme | None = None, per_cell: int = 5) -> str:
     """The collection summary for reading: a count table per document, then the strongest evidence."""
     scheme = scheme or load_scheme()
@@ -72,12 +78,12 @@ def collection_markdown(collection: dict, scheme: Scheme | None = None, per_cell
     roles = [r for r in role.names if r != role.default]
     totals = collection["totals"]
     by_role = {r: sum(totals["cells"][lv][r] for lv in level.names) for r in roles}
-    counts = ", ".join(f"{by_role[r]} {plural(r)}" for r in roles)
+    counts = ", ".join(counted(by_role[r], r) for r in roles)
     initials = "/".join(r[0].upper() for r in roles)
     lines = [
         "# Collection summary",
         "",
-        f"{totals['documents']} documents, {totals['sentences']} sentences: {counts}.",
+        f"{counted(totals['documents'], 'document')}, {counted(totals['sentences'], 'sentence')}: {counts}.",
         "",
     ]
     lines += [
@@ -90,7 +96,7 @@ def collection_markdown(collection: dict, scheme: Scheme | None = None, per_cell
     ]
     for doc in collection["documents"]:
         cells = " | ".join("/".join(str(doc["cells"][lv][r]) for r in roles) for lv in level.names)
-        lines.append(f"| {doc['doc_id']} | {doc['sentences']} | {cells} |")
+        lines.append(f"| {_md(doc['doc_id'])} | {doc['sentences']} | {cells} |")
     lines += ["", "## Strongest evidence", ""]
     for lv in level.names:
         if not any(collection["evidence"][lv][r] for r in roles):
@@ -103,7 +109,8 @@ def collection_markdown(collection: dict, scheme: Scheme | None = None, per_cell
             lines += [f"#### {plural(r).capitalize()} ({totals['cells'][lv][r]} in all)", ""]
             for e in items:
                 lines.append(
-                    f"- {e['text']} *({e['doc_id']}, sentence {e['sent_id']}; confidence {e['confidence']:.2f})*"
+                    f"- {_md(e['text'])} *({_md(e['doc_id'])}, sentence {e['sent_id']};"
+                    f" confidence {e['confidence']:.2f})*"
                 )
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"

@@ -1,4 +1,5 @@
-"""Combined outputs of a run, built by streaming the per-document outputs back in doc_id order.
+"""Combined outputs of an output folder: of every document whose outputs are there, from this run
+or an earlier one, built by streaming the per-document outputs back in doc_id order.
 
 - ``sentences.parquet`` and ``sentences.csv``: one row per sentence of every document, sorted
   by (doc_id, sent_id);
@@ -6,24 +7,25 @@
   counts, and the strongest evidence across the collection per level x role cell.
 
 Only one document's sentences are in memory at a time (plus one Parquet row group), and the
-evidence kept per cell is bounded by ``per_cell``.
+evidence kept per cell is bounded by ``per_cell`` (``evidence_per_cell`` in config/run.toml); a
+sentence that several documents share (a boilerplate line) is cited once, at its strongest.
 """
 
 from __future__ import annotations
 
 import csv
-import heapq
 import json
 from pathlib import Path
 
+from .. import config
 from ..files import atomic, write_atomic
 from ..render.markdown import collection_markdown
 from ..scheme import Scheme, load_scheme
+from ..summarize import evidence_key
 from ..types import SCHEMA_VERSION
-from .outputs import iter_sentences
+from .outputs import complete, iter_sentences
 
 ROW_GROUP_ROWS = 8_192  # rows held in memory before they go to the Parquet file
-PER_CELL = 10
 
 
 def columns(scheme: Scheme | None = None) -> list[str]:
@@ -43,9 +45,9 @@ def _arrow_schema(names: list[str]):
 
 
 def write_collection(
-    out: str | Path, entries: list[dict], per_cell: int = PER_CELL, scheme: Scheme | None = None
+    out: str | Path, doc_ids: list[str], per_cell: int | None = None, scheme: Scheme | None = None
 ) -> dict:
-    """Write the combined outputs for the documents of ``entries`` that have outputs (ok or skipped).
+    """Write the combined outputs for the documents of ``doc_ids`` whose outputs are complete in ``out``.
 
     Returns the collection summary (without the per-document list's sentences, which stay on disk).
     """
@@ -54,10 +56,11 @@ def write_collection(
 
     out = Path(out)
     scheme = scheme or load_scheme()
+    per_cell = config.settings("run")["evidence_per_cell"] if per_cell is None else per_cell
     role, level = scheme.columns, scheme.rows
     names = columns(scheme)
     schema = _arrow_schema(names)
-    done = sorted((e for e in entries if e["status"] in ("ok", "skipped")), key=lambda e: e["doc_id"])
+    done = sorted(doc_id for doc_id in doc_ids if complete(out, doc_id) is not None)
     documents = []
     evidence: dict[tuple[str, str], list] = {(lv, r): [] for lv in level.names for r in role.names}
     totals = {lv: {r: 0 for r in role.names} for lv in level.names}
@@ -70,8 +73,7 @@ def write_collection(
             table = csv.writer(csv_file, lineterminator="\n")
             table.writerow(names)
             batch: dict[str, list] = {n: [] for n in names}
-            for entry in done:
-                doc_id = entry["doc_id"]
+            for doc_id in done:
                 for record in iter_sentences(out, doc_id):
                     row = [record.get(n) for n in names]
                     table.writerow(row)
@@ -87,7 +89,7 @@ def write_collection(
                     for r in role.names:
                         totals[lv][r] += counts[lv][r]
                         strongest = [{"doc_id": doc_id, **e} for e in summary["cells"][lv][r]["evidence"][:per_cell]]
-                        evidence[lv, r] = heapq.nsmallest(per_cell, evidence[lv, r] + strongest, key=_strength_order)
+                        evidence[lv, r] = _strongest(evidence[lv, r] + strongest, per_cell)
                 documents.append(
                     {
                         "doc_id": doc_id,
@@ -109,6 +111,14 @@ def write_collection(
     write_atomic(out / "collection.summary.json", json.dumps(collection, indent=2, ensure_ascii=False) + "\n")
     write_atomic(out / "collection.summary.md", collection_markdown(collection, scheme))
     return collection
+
+
+def _strongest(evidence: list[dict], per_cell: int) -> list[dict]:
+    """The ``per_cell`` strongest items, each text once (at its strongest)."""
+    unique: dict[str, dict] = {}
+    for e in sorted(evidence, key=_strength_order):
+        unique.setdefault(evidence_key(e["text"]), e)
+    return list(unique.values())[:per_cell]
 
 
 def _strength_order(e: dict):

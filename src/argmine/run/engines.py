@@ -33,17 +33,30 @@ START_METHOD = "fork" if sys.platform.startswith("linux") else "spawn"
 def run_tasks(
     tasks: Sequence[Task], engine: str = "local", jobs: int = 1, scheduler: str | None = None
 ) -> Iterator[tuple[int, dict]]:
-    if jobs < 1:
-        raise EngineError(f"jobs must be at least 1, got {jobs}")
+    check_engine(engine, jobs, scheduler)
     if engine == "dask":
         return _dask(tasks, jobs, scheduler)
-    if engine != "local":
-        raise EngineError(f"unknown engine '{engine}'; choose one of {', '.join(ENGINES)}")
-    if scheduler is not None:
-        raise EngineError("a scheduler address needs the dask engine")
     if jobs == 1 or len(tasks) <= 1:
         return ((i, process_document(task)) for i, task in enumerate(tasks))
     return _processes(tasks, jobs)
+
+
+def check_engine(engine: str, jobs: int, scheduler: str | None) -> None:
+    """Raise EngineError when the engine cannot run: unknown, wrong options, or not installed."""
+    if jobs < 1:
+        raise EngineError(f"jobs must be at least 1, got {jobs}")
+    if engine not in ENGINES:
+        raise EngineError(f"unknown engine '{engine}'; choose one of {', '.join(ENGINES)}")
+    if engine == "local" and scheduler is not None:
+        raise EngineError("a scheduler address needs the dask engine")
+    if engine == "dask":
+        try:
+            import distributed  # noqa: F401
+        except ImportError:
+            raise EngineError(
+                "the dask engine needs Dask distributed, which is not "
+                "installed; install it with pip install 'argmine[dask]'"
+            ) from None
 
 
 def _processes(tasks: Sequence[Task], jobs: int) -> Iterator[tuple[int, dict]]:
@@ -97,14 +110,9 @@ def _start_worker(model: str, parent: int) -> None:
 
 
 def _dask(tasks: Sequence[Task], jobs: int, scheduler: str | None) -> Iterator[tuple[int, dict]]:
-    try:
-        from distributed import Client, LocalCluster, as_completed
-    except ImportError:
-        raise EngineError(
-            "the dask engine needs Dask distributed, which is not "
-            "installed; install it with pip install 'argmine[dask]'"
-        ) from None
     import logging
+
+    from distributed import Client, LocalCluster, as_completed
 
     cluster = None
     try:

@@ -7,35 +7,42 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-from ..files import is_temp, write_atomic
+from ..files import write_atomic
 from ..render.html import to_html
 from ..render.markdown import summary_markdown
 from ..types import SCHEMA_VERSION, Result
 
-__all__ = ["finished_summary", "iter_sentences", "remove_temp_files", "write_outputs"]
+__all__ = ["complete", "finished_summary", "iter_sentences", "write_outputs"]
 
 
-def finished_summary(
-    out: Path, doc_id: str, path: str, input_sha256: str, model_sha256: str, explained: bool = False
-) -> dict | None:
-    """The summary of a document whose outputs are complete for this input, model and
-    ``explained`` setting, else None.
+def complete(out: Path, doc_id: str) -> dict | None:
+    """The summary of a document whose outputs are all in ``out``, else None.
 
-    The summary JSON is written last, so its presence with matching hashes means the other
-    outputs were written whole before it.
+    The summary JSON is written last, so its presence means the other outputs were written whole
+    before it.
     """
     try:
         summary = json.loads((out / f"{doc_id}.summary.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if not isinstance(summary, dict) or (
-        summary.get("path"),
+    if not isinstance(summary, dict) or summary.get("doc_id") != doc_id:
+        return None
+    if not all((out / f"{doc_id}{suffix}").is_file() for suffix in (".sentences.jsonl", ".summary.md", ".html")):
+        return None
+    return summary
+
+
+def finished_summary(
+    out: Path, doc_id: str, input_sha256: str, model_sha256: str, explained: bool = False
+) -> dict | None:
+    """The summary of a document whose outputs are complete for this input content, model and
+    ``explained`` setting, else None (which file the doc_id belongs to is ``folder``'s record)."""
+    summary = complete(out, doc_id)
+    if summary is None or (
         summary.get("input_sha256"),
         summary.get("model_sha256"),
         summary.get("explained", False),
-    ) != (path, input_sha256, model_sha256, explained):
-        return None
-    if not all((out / f"{doc_id}{suffix}").is_file() for suffix in (".sentences.jsonl", ".summary.md", ".html")):
+    ) != (input_sha256, model_sha256, explained):
         return None
     return summary
 
@@ -59,13 +66,6 @@ def write_outputs(result: Result, out: Path, provenance: dict | None = None) -> 
         if key == "path":
             summary.update(provenance or {})
     write_atomic(out / f"{doc_id}.summary.json", json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
-
-
-def remove_temp_files(out: Path) -> None:
-    """Temporary files a killed run left behind (never complete outputs)."""
-    for f in out.iterdir():
-        if is_temp(f):
-            f.unlink(missing_ok=True)
 
 
 def iter_sentences(out: Path, doc_id: str) -> Iterator[dict]:

@@ -20,14 +20,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import config
-from ..errors import InputError, ModelError
+from ..errors import InputError, ModelError, OutputError
 from ..files import is_temp, write_atomic
 from ..ingest import SUFFIXES, link_problem
 from ..model import model_digest
 from ..types import SCHEMA_VERSION
+from . import folder
 from .collection import write_collection
-from .engines import run_tasks
-from .outputs import remove_temp_files
+from .engines import check_engine, run_tasks
 from .worker import Task, warm
 
 __all__ = ["Progress", "check_paths", "collect", "run", "unique_ids"]
@@ -92,13 +92,14 @@ def collect(paths: list[str | Path], exclude: str | Path | None = None) -> list[
 
 
 def unique_ids(files: list[Path]) -> list[str]:
-    """File stems, with -2, -3 ... appended where two files share a stem."""
-    seen: dict[str, int] = {}
-    ids = []
+    """File stems, with -2, -3 ... appended where a stem is taken by an earlier file."""
+    ids: list[str] = []
     for f in files:
-        stem = f.stem
-        seen[stem] = seen.get(stem, 0) + 1
-        ids.append(stem if seen[stem] == 1 else f"{stem}-{seen[stem]}")
+        number, doc_id = 1, f.stem
+        while doc_id in ids:
+            number += 1
+            doc_id = f"{f.stem}-{number}"
+        ids.append(doc_id)
     return ids
 
 
@@ -130,36 +131,78 @@ def run(
     """Process every document and write the per-document and combined outputs; one failure never
     stops the others. Returns the run record (run.json).
 
-    Documents whose outputs are already there for the same input content and model are skipped
-    (status "skipped") unless ``force``. ``jobs`` > 1 processes documents in worker processes;
-    ``engine="dask"`` sends them to Dask workers (a local cluster of ``jobs`` workers, or the
-    scheduler at ``scheduler``). ``progress`` is called with a ``Progress`` after every document.
-    ``explain`` adds to each sentence the features that pushed its labels (argmine.explain).
+    Raises InputError (a path that does not exist, no documents, a folder inside ``out``) and
+    OutputError (another run is writing into ``out``, or an output would replace an input or a
+    file argmine did not write) before anything is written. The combined outputs cover every
+    document whose outputs are in ``out``, from this run or an earlier one.
+
+    Documents whose outputs are already there for the same input file (its resolved path), the
+    same content and model are skipped (status "skipped") unless ``force``. ``jobs`` > 1
+    processes documents in worker processes; ``engine="dask"`` sends them to Dask workers (a
+    local cluster of ``jobs`` workers, or the scheduler at ``scheduler``). ``progress`` is
+    called with a ``Progress`` after every document. ``explain`` adds to each sentence the
+    features that pushed its labels (argmine.explain).
     ``time_limit``: seconds one document may take (default: config/run.toml; 0: no limit).
     """
+    check_paths(paths)
+    out = Path(out)
+    _check_not_inside(paths, out)
+    files = collect(paths, exclude=out)
+    if not files:
+        raise InputError(f"no documents ({', '.join(sorted(SUFFIXES))}) found in the given paths")
+    check_engine(engine, jobs, scheduler)
+    made = not out.exists()
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(
+            f"{out}: cannot make the output folder ({exc.strerror or type(exc).__name__});"
+            " give --out a folder you can write in"
+        ) from None
+    try:
+        with folder.locked(out):
+            spec, digest = _load(model)
+            ids = folder.claim(out, files)
+            started = time.perf_counter()
+            limit = config.settings("run")["time_limit_seconds"] if time_limit is None else time_limit
+            absolute = str(out.resolve())
+            tasks = [
+                Task(str(f), os.path.abspath(f), doc_id, absolute, spec, digest, force, explain, limit)
+                for f, doc_id in zip(files, ids)
+            ]
+            record = {"schema_version": SCHEMA_VERSION, "model": str(model), "model_sha256": digest, "documents": []}
+            record["documents"] = _process(tasks, out, engine, jobs, scheduler, progress or (lambda _: None))
+            folder.forget_missing(out)  # documents that failed without outputs
+            write_collection(out, folder.documents(out))
+            record["seconds"] = round(time.perf_counter() - started, 3)
+            write_atomic(out / "run.json", json.dumps(record, indent=2, ensure_ascii=False) + "\n")
+            return record
+    except BaseException:
+        if made and out.is_dir() and not any(out.iterdir()):  # stopped before writing: no folder left behind
+            out.rmdir()
+        raise
+
+
+def _load(model: str) -> tuple[str, str]:
+    """The model's spec for the workers (a file by its absolute path) and its digest; the model is
+    loaded here, so a bad one stops the run before any document."""
     spec = str(Path(model).resolve()) if Path(model).exists() else str(model)
     try:
-        warm(spec)  # a bad model fails the run before any document, and before the output folder is made
+        warm(spec)
     except ModelError as exc:  # named as the user gave it, not by its absolute path
         message = str(exc)
         raise ModelError(str(model) + message[len(spec) :] if message.startswith(spec) else message) from None
-    digest = model_digest(spec)
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    files = collect(paths, exclude=out)
-    ids = unique_ids(files)
-    remove_temp_files(out)
-    limit = config.settings("run")["time_limit_seconds"] if time_limit is None else time_limit
-    tasks = [
-        Task(str(f), os.path.abspath(f), doc_id, str(out.resolve()), spec, digest, force, explain, limit)
-        for f, doc_id in zip(files, ids)
-    ]
-    record = {"schema_version": SCHEMA_VERSION, "model": str(model), "model_sha256": digest, "documents": []}
-    entries: list[dict | None] = [None] * len(tasks)
-    report = progress or (lambda _: None)
+    return spec, model_digest(spec)
+
+
+def _process(
+    tasks: list[Task], out: Path, engine: str, jobs: int, scheduler: str | None, report: Callable[[Progress], None]
+) -> list[dict]:
+    """Run every task on the engine, reporting progress; their run.json entries in task order."""
+    entries: list[dict] = [{}] * len(tasks)
     done = sentences = failed = skipped = 0
+    folder.remove_temp_files(out)
     report(Progress(len(tasks), 0, 0, 0, 0, None))
-    started = time.perf_counter()
     try:  # closed on Ctrl-C too: the engine stops its workers before the run raises
         with closing(run_tasks(tasks, engine=engine, jobs=jobs, scheduler=scheduler)) as results:
             for index, entry in results:
@@ -170,11 +213,17 @@ def run(
                 skipped += entry["status"] == "skipped"
                 report(Progress(len(tasks), done, sentences, failed, skipped, entry))
     except BaseException:
-        remove_temp_files(out)  # what a stopped worker left; the finished documents' outputs stay
+        folder.remove_temp_files(out)  # what a stopped worker left; the finished documents' outputs stay
         raise
-    record["documents"] = entries
     report(Progress(len(tasks), done, sentences, failed, skipped, None, stage="combining"))
-    write_collection(out, entries)
-    record["seconds"] = round(time.perf_counter() - started, 3)
-    write_atomic(out / "run.json", json.dumps(record, indent=2, ensure_ascii=False) + "\n")
-    return record
+    return entries
+
+
+def _check_not_inside(paths, out: Path) -> None:
+    """A folder given is not the output folder, or inside it: argmine never reads its outputs as documents."""
+    for p in paths:
+        if not _is_pattern(p) and Path(p).is_dir() and Path(p).resolve().is_relative_to(out.resolve()):
+            raise InputError(
+                f"{p}: is the --out folder (or inside it), whose files argmine never reads as documents;"
+                f" give --out a folder of its own, e.g. --out {Path(p) / 'argmine-out'}"
+            )

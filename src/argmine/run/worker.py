@@ -93,7 +93,7 @@ def _process_task(task: Task, entry: dict) -> None:
     out = Path(task.out)
     digest = file_digest(task.source)
     if digest is not None and not task.force:
-        finished = finished_summary(out, task.doc_id, task.path, digest, task.model_sha256, task.explain)
+        finished = finished_summary(out, task.doc_id, digest, task.model_sha256, task.explain)
         if finished is not None:
             entry.update(
                 status="skipped",
