@@ -76,6 +76,16 @@ def test_latin1_is_decoded(tmp_path):
     assert "coopération" in ingest(path).text
 
 
+def test_the_document_decoder_is_decode_text(tmp_path):
+    """argmine.files.read_text (UTF-8 only, the project's own files) is the only read_text."""
+    import argmine.ingest
+
+    path = tmp_path / "cp1252.txt"
+    path.write_bytes("Z\u00fcrich \u2013 a dash.".encode("cp1252"))
+    assert argmine.ingest.decode_text(path) == "Z\u00fcrich \u2013 a dash."
+    assert not hasattr(argmine.ingest, "read_text")
+
+
 @pytest.mark.parametrize(
     "content, message",
     [
