@@ -227,3 +227,74 @@ def test_a_linked_number_after_a_word_is_a_footnote_mark_after_a_space_a_word():
         "The deal replaced NAFTA.[1](https://x.org/n1) Fielding began in [2007](https://x.org/a) and [2008](https://x.org/b)."
     )
     assert document.text == "The deal replaced NAFTA. Fielding began in 2007 and 2008."
+
+
+LETTER = """Report to the Chairman
+
+This is a work of the U.S. government and is not subject to copyright protection in the
+United States. It may be reproduced and distributed in its entirety without further
+permission from the agency.
+
+United States Government Accountability Office
+Washington, DC 20548
+
+The Honorable Jane Roe
+Chairman
+Committee on Oversight
+House of Representatives
+
+The Honorable John Doe
+Ranking Member
+Committee on Oversight
+House of Representatives
+
+The Honorable Ann Poe
+Chairman
+Subcommittee on Audits
+
+Federal grants to states made up a fifth of federal outlays last year, and
+the agencies that award them have begun to tie payments to results.
+"""
+
+
+def test_a_notices_paragraph_and_a_letters_addresses_are_left_out():
+    """The notice's line opens its paragraph: the whole paragraph goes. The letterhead and each
+    inside address go whole, though "Chairman" comes up three times (a running head's count)."""
+    doc = parse(LETTER)
+    assert [doc.text[b.start : b.end] for b in doc.blocks] == [
+        "Federal grants to states made up a fifth of federal outlays last year, and the agencies "
+        "that award them have begun to tie payments to results."
+    ]
+    assert doc.dropped["notices"] == 1 and doc.dropped["addresses"] == 4
+
+
+def test_a_long_paragraph_that_a_notices_line_opens_keeps_its_text():
+    body = " ".join(["The agency reviewed every grant it awarded and reported the results to the committee."] * 10)
+    doc = parse(f"Report\n\nFor more information, contact the agency\n{body}\n")
+    assert doc.text == body
+
+
+def test_a_list_column_is_not_joined_to_the_paragraph_after_it():
+    """A block whose last line stops short of its longest is a list (or a paragraph's end), not
+    prose that a page break cut."""
+    text = (
+        "Report\n\nAbbreviations\n\nDepartment of Energy\nEnergy Information Administration\n"
+        "enhanced oil recovery\ngas to liquids\n\n"
+        "Consumers paid $38 billion more for gasoline in the first half of the year than a year before.\n"
+    )
+    doc = parse(text)
+    assert doc.text == "Consumers paid $38 billion more for gasoline in the first half of the year than a year before."
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Jane Doe, Analyst in Defense Policy (jdoe@crs.loc.gov, 7-1234)",
+        "Press contact: John Roe, (202) 512-4800",
+    ],
+)
+def test_contact_lines_are_left_out(line):
+    body = "The committee reviewed the program and found that it met its goals."
+    doc = parse(f"Report\n\n{body}\n\n{line}\n\nWrite to jdoe@example.gov with questions about the program.\n")
+    assert doc.text == f"{body}\n\nWrite to jdoe@example.gov with questions about the program."
+    assert doc.dropped["contact lines"] == 1 and doc.sections == []

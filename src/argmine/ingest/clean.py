@@ -57,6 +57,12 @@ _NOTE_SIGNS = re.compile(r"(?:https?://|www\.|\bIbid\b|\bop\. cit\.|\baccessed\b
 _FUNCTION_END = re.compile(r"\b(?:and|or|of|the|to|in|for|with|a|an|by|on|at|as|from|that|which)$", re.I)
 _TOC_HEADINGS = {"contents", "table of contents"}
 _CAPTION_WORD = re.compile(r"^(?:Figure|Table|Exhibit|Chart)(?:\s+\d+)?[.:]?$", re.I)
+_ADDRESSEE = re.compile(r"^(?:The\s+)?Honorable\s+[A-Z]")
+_ZIP_CODE = re.compile(r"\b(?:[A-Z]{2}|D\.\s?C\.)\s+\d{5}(?:-\d{4})?$")
+_SENTENCE_END = re.compile(r"""[.!?]["'’”)\]]*$""")
+# An e-mail address or a telephone number: "jdoe@crs.loc.gov", "(202) 512-6543", "202-512-6543".
+_CONTACT = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b|(?:\(\d{3}\)\s?|\b\d{3}[-.])\d{3}[-.]\d{4}\b")
+_NOTICE_WORDS = 100  # a notice's paragraph is at most this long; beyond, only the notice's line goes
 _LISTS = _TOC_HEADINGS | {"abbreviations", "acronyms", "list of figures", "list of tables", "figures", "tables"}
 
 
@@ -176,6 +182,7 @@ def assemble_document(
             cleaned = _respace(cleaned, heading_words, text)
             junk = _line_reason(cleaned, False) or ("list numbers" if _ENUMERATOR.match(cleaned) else "")
             junk = junk or ("figures and tables" if _CAPTION_WORD.match(cleaned) else "")
+            junk = junk or ("contact lines" if _contact_line(cleaned) else "")
             if junk:
                 counts[junk] += 1
                 continue
@@ -270,7 +277,13 @@ def _block_reason(block: str, kind: str) -> str:
         return "notes"
     if settings()["table_caption"].match(block) and len(block.split()) < 30:
         return "figures and tables"
-    return ""
+    return "contact lines" if _contact_line(block) else ""
+
+
+def _contact_line(block: str) -> bool:
+    """A name or an office with its e-mail address or telephone number, not a sentence: "Jane Doe,
+    Analyst in Defense Policy (jdoe@crs.loc.gov, 7-1234)"."""
+    return bool(_CONTACT.search(block)) and len(block.split()) <= 30 and not _SENTENCE_END.search(block)
 
 
 def _respace(heading: str, counts: Counter, text: str) -> str:
@@ -319,12 +332,18 @@ def _raw_blocks(text: str, markdown: bool, counts: Counter | None = None, skip: 
         lines.append((pos, end, "" if inside else content.strip(), "\f" in line[len(content) :]))
         pos += len(line)
     repeated = _running_lines(lines)
+    addresses = _address_groups(lines)
     caption, table_end = settings()["table_caption"], settings()["table_end"]
 
     blocks: list[RawBlock] = []
     current: RawBlock | None = None
-    in_table = in_note = False
-    for start, end, stripped, page_break in lines:
+    in_table = in_note = after_notice = False
+    notice_tails: list[RawBlock] = []  # the lines that go on from a notice's line
+    for i, (start, end, stripped, page_break) in enumerate(lines):
+        if i in addresses:  # before the running heads: "Chairman" may come up three times
+            counts["addresses"] += addresses[i]
+            current = None
+            continue
         heading = _MD_HEADING.match(stripped) if markdown else None
         if markdown and (in_table or caption.match(stripped)) and not heading:
             in_table = not table_end.match(stripped)
@@ -344,6 +363,7 @@ def _raw_blocks(text: str, markdown: bool, counts: Counter | None = None, skip: 
         if reason or not stripped:
             counts[reason] += bool(reason)
             current = None
+            after_notice = reason == "notices"
             continue
         item = _LIST_ITEM.match(text[start:end])
         if heading:
@@ -360,10 +380,40 @@ def _raw_blocks(text: str, markdown: bool, counts: Counter | None = None, skip: 
         else:
             current = RawBlock(start, end, "paragraph")
             blocks.append(current)
+            if after_notice:
+                notice_tails.append(current)
+        after_notice = False
         if page_break:  # a page ends the block; _join_page_breaks re-joins a cut paragraph
             current = None
     counts.pop("", None)
-    return blocks
+    return _without_notice_tails(text, blocks, notice_tails)
+
+
+def _without_notice_tails(text: str, blocks: list[RawBlock], tails: list[RawBlock]) -> list[RawBlock]:
+    """The blocks without the rest of a notice: the lines that go on from a notice's line up to
+    the blank line, when the notice is short (a longer block is body text that a notice's line
+    happened to open)."""
+    dropped = {id(b) for b in tails if len(text[b.start : b.end].split()) <= _NOTICE_WORDS}
+    return [b for b in blocks if id(b) not in dropped]
+
+
+def _address_groups(lines: list[tuple[int, int, str, bool]]) -> dict[int, bool]:
+    """The lines of a letter's head, by index (True for the first line of each group): a
+    letterhead or an inside address is a group of short lines (up to a blank line), none
+    ending with punctuation, whose first line names an addressee ("The Honorable ...") or whose
+    last ends with a ZIP code ("Washington, DC 20548")."""
+    found: dict[int, bool] = {}
+    group: list[int] = []
+    for i, (_, _, stripped, page_break) in enumerate([*lines, (0, 0, "", True)]):
+        if stripped:
+            group.append(i)
+        if (page_break or not stripped) and group:
+            texts = [lines[j][2] for j in group]
+            short = all(len(t.split()) <= 10 and not _TERMINAL.search(t) for t in texts)
+            if short and (_ADDRESSEE.match(texts[0]) or _ZIP_CODE.search(texts[-1])):
+                found.update((j, j == group[0]) for j in group)
+            group = []
+    return found
 
 
 def _mark_styled(blocks: list[RawBlock], styles: list[tuple[int, int, str]]) -> list[RawBlock]:
@@ -493,6 +543,9 @@ def _continues(text: str, prev: RawBlock, block: RawBlock) -> bool:
     tail = text[last.start : last.end].rstrip()
     if prev.kind != "paragraph" or _TERMINAL.search(tail) or _looks_like_heading(tail, last.lines):
         return False
+    widths = [len(line.strip()) for line in tail.splitlines()]
+    if len(widths) >= 3 and widths[-1] * 3 < max(widths) * 2:
+        return False  # its last line ends short of the margin: a list, or a paragraph's end; not cut text
     # An unpunctuated short first line after a paragraph is a heading, not a continuation.
     return not (block.lines == 1 and _looks_like_heading(head, 1) and len(head.split()) < 4)
 
