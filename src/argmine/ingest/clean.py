@@ -100,6 +100,8 @@ def parse(
     raw = _raw_blocks(text, markdown, counts, skip)
     if styles:
         raw = _mark_styled(raw, styles)
+        counts["running heads"] += sum(b.kind == "margin" for b in raw)
+        raw = [b for b in raw if b.kind != "margin"]
     if _punctuated(text, raw):
         raw = _join_page_breaks(text, raw)
     raw = _mark_headings(text, raw)
@@ -417,15 +419,16 @@ def _address_groups(lines: list[tuple[int, int, str, bool]]) -> dict[int, bool]:
 
 
 def _mark_styled(blocks: list[RawBlock], styles: list[tuple[int, int, str]]) -> list[RawBlock]:
-    """Blocks inside a span that typography marks as a heading are headings; those inside body
-    text never are, whatever their shape."""
+    """Blocks inside a span that typography marks as a heading are headings, as a page's margin
+    (a header or footer line) margins; those inside body text never are headings, whatever
+    their shape."""
     starts = [a for a, _, _ in styles]
     for block in blocks:
         i = bisect.bisect_right(starts, block.start) - 1
         if i < 0 or block.start >= styles[i][1]:
             continue
-        if styles[i][2] == "heading" and block.kind == "paragraph":
-            block.kind = "heading"
+        if styles[i][2] in ("heading", "margin") and block.kind == "paragraph":
+            block.kind = styles[i][2]
         elif styles[i][2] != "heading":
             block.body = True
     return blocks
