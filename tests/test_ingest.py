@@ -298,3 +298,42 @@ def test_contact_lines_are_left_out(line):
     doc = parse(f"Report\n\n{body}\n\n{line}\n\nWrite to jdoe@example.gov with questions about the program.\n")
     assert doc.text == f"{body}\n\nWrite to jdoe@example.gov with questions about the program."
     assert doc.dropped["contact lines"] == 1 and doc.sections == []
+
+
+PROSE = [
+    "This procedure sets out how the agency publishes the data it collects and who approves it.",
+    "Every office keeps an inventory of its data and reviews it with the data officer each quarter.",
+    "The data officer decides what may be released and publishes it in an open format.",
+]
+
+
+def test_a_covers_lines_before_the_first_paragraph_of_prose_are_left_out():
+    """A scanned cover and a library card: stacked lines, none a sentence, before the body."""
+    cover = (
+        "NATIONAL\nSECURITY\nSTRATEGY\n\nPLEASE RETURN TO:\n\nTECHNICAL INFORMATION CENTER\n"
+        "WASHINGTON D.C. 20301-7100\n\nAccession Number: 3131\nPublication Date: Aug 01, 1991\nPages: 00034"
+    )
+    doc = parse(cover + "\n\n" + "\n\n".join(PROSE + PROSE[:1]) + "\n")
+    assert doc.text == "\n\n".join(PROSE + PROSE[:1])
+    assert doc.dropped["cover page"] == 3 and doc.dropped["addresses"] == 1
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "Thank you.\n\nGood morning.\n\nPlease, be seated.",  # sentences: a speech's opening
+        "Chairman Doe and Members of the Subcommittee:",  # one line, not a cover
+    ],
+)
+def test_short_sentences_before_the_first_paragraph_of_prose_stay(opening):
+    doc = parse("Remarks\n\n" + opening + "\n\n" + "\n\n".join(PROSE) + "\n")
+    assert doc.text.startswith(opening.replace("\n\n", "\n\n"))
+    assert "cover page" not in doc.dropped
+
+
+def test_an_agenda_is_not_a_cover():
+    """Fragments before a single paragraph of prose: the document is a list, and stays."""
+    agenda = "9:00 Registration\n9:30 Welcome remarks\n\n10:00 Panel on open data\n11:00 Panel on privacy\n\n12:00 Lunch\n1:00 Workshops"
+    doc = parse("Town Hall Agenda\n\nProgram\n\n" + agenda + "\n\n" + PROSE[0] + "\n")
+    assert "cover page" not in doc.dropped and doc.text.endswith(PROSE[0])
+    assert len(doc.blocks) == 4

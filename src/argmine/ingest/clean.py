@@ -116,6 +116,7 @@ def parse(
         page_starts=page_starts,
         dropped=counts,
         toc=True,
+        cover=True,
     )
 
 
@@ -139,12 +140,15 @@ def assemble_document(
     page_starts: list[int] | None = None,
     dropped: Counter | None = None,
     toc: bool = False,
+    cover: bool = False,
 ) -> Document:
     """Assemble the Document from raw blocks: front matter, boilerplate sections, cleaning.
     ``structured``: the blocks come from markup (HTML, DOCX), so only a level-1 heading is a
     title, and ``title`` is the fallback when there is none. ``toc``: after a "Contents" heading,
     headings and short lines are table-of-contents entries up to the first paragraph of prose.
-    Every block, line or mark left out is counted in ``Document.dropped`` under its reason."""
+    ``cover``: the lines of a cover, a title page or a form before the first paragraph of prose
+    are left out (``_cover_end``). Every block, line or mark left out is counted in
+    ``Document.dropped`` under its reason."""
     words = _vocabulary(text)
     counts: Counter = Counter(dropped or {})
     title_block, byline, body = _front_matter(text, raw, structured)
@@ -160,8 +164,9 @@ def assemble_document(
     in_toc = False
     entry = ""  # the last table-of-contents entry: the heading of the first paragraph after it
     heading_words: Counter | None = None
-    for block in body:
-        cleaned, block_pieces = _clean_parts(text, block.parts(), markdown, words, counts)
+    cleaned_body = [(block, *_clean_parts(text, block.parts(), markdown, words, counts)) for block in body]
+    cover_end = _cover_end(cleaned_body) if cover else 0
+    for at, (block, cleaned, block_pieces) in enumerate(cleaned_body):
         if not cleaned:
             continue
         if block.kind == "heading" and not (boilerplate and markdown and not block.level):
@@ -204,6 +209,9 @@ def assemble_document(
         if boilerplate:
             counts[boilerplate] += 1
             continue
+        if at < cover_end and block.kind == "paragraph":
+            counts["cover page"] += 1
+            continue
         reason = _block_reason(cleaned, block.kind)
         if reason:
             counts[reason] += 1
@@ -227,6 +235,25 @@ def assemble_document(
         page_starts=list(page_starts or []),
         dropped={reason: n for reason, n in sorted(counts.items()) if n},
     )
+
+
+def _cover_end(body: list[tuple[RawBlock, str, list]]) -> int:
+    """Where the body starts after a cover's, a title page's or a form's lines (0 when nothing
+    comes before it that looks like them): the first paragraph of prose, when at least three
+    paragraphs come before it, most of them fragments (no final full stop, question or
+    exclamation mark: "S.O.P.  REV", "Originator: Office of ...", a library card's fields), and
+    more paragraphs of prose come after it than paragraphs before it (an agenda or a slide deck
+    is not a cover with one paragraph after it)."""
+    paragraphs = [(at, cleaned) for at, (block, cleaned, _) in enumerate(body) if block.kind == "paragraph" and cleaned]
+    first = next((k for k, (_, cleaned) in enumerate(paragraphs) if _prose(cleaned)), None)
+    if first is None:
+        return 0
+    before = [cleaned for _, cleaned in paragraphs[:first]]
+    fragments = sum(not _SENTENCE_END.search(cleaned) for cleaned in before)
+    prose = sum(_prose(cleaned) for _, cleaned in paragraphs[first:])
+    if fragments >= 3 and fragments * 2 > len(before) and prose > len(before):
+        return paragraphs[first][0]
+    return 0
 
 
 _SECTION_REASONS = {
