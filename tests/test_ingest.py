@@ -337,3 +337,22 @@ def test_an_agenda_is_not_a_cover():
     doc = parse("Town Hall Agenda\n\nProgram\n\n" + agenda + "\n\n" + PROSE[0] + "\n")
     assert "cover page" not in doc.dropped and doc.text.endswith(PROSE[0])
     assert len(doc.blocks) == 4
+
+
+def test_a_contents_heading_that_names_its_document_is_a_contents_heading():
+    text = (
+        "Open Data Handbook\n\nHandbook Table of Contents\n\nPurpose\n\nScope\n\nFigures\n\nFigure\n\n"
+        + "\n\n".join(PROSE)
+        + "\n"
+    )
+    doc = parse(text)
+    assert doc.sections == [] and doc.text == "\n\n".join(PROSE)
+    assert doc.dropped["table of contents"] == 5  # the heading and its four entries
+
+
+def test_the_body_after_the_contents_is_under_no_earlier_heading():
+    """The contents end at the first prose; a list's name ("Figure") is no section for it, nor is
+    the heading before the contents."""
+    text = "Report\n\nHighlights\n\n" + PROSE[0] + "\n\nContents\n\nFigure\n\n" + "\n\n".join(PROSE[1:]) + "\n"
+    doc = parse(text)
+    assert [b.section for b in doc.blocks] == ["Highlights", "", ""]

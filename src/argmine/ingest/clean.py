@@ -63,6 +63,7 @@ _SENTENCE_END = re.compile(r"""[.!?]["'’”)\]]*$""")
 # An e-mail address or a telephone number: "jdoe@crs.loc.gov", "(202) 512-6543", "202-512-6543".
 _CONTACT = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b|(?:\(\d{3}\)\s?|\b\d{3}[-.])\d{3}[-.]\d{4}\b")
 _NOTICE_WORDS = 100  # a notice's paragraph is at most this long; beyond, only the notice's line goes
+_NAMED_CONTENTS = re.compile(r"\s((?:table of )?contents)$")
 _LISTS = _TOC_HEADINGS | {"abbreviations", "acronyms", "list of figures", "list of tables", "figures", "tables"}
 
 
@@ -179,7 +180,7 @@ def assemble_document(
             if boilerplate:
                 counts[boilerplate] += 1
                 # In plain text and PDF a list (contents, abbreviations) ends at the first prose.
-                in_toc = toc and not markdown and cleaned.lower().strip().rstrip(":") in _LISTS
+                in_toc = toc and not markdown and _list_name(cleaned) in _LISTS
                 continue
             if settings()["table_caption"].match(cleaned) or cleaned == (title_text or None):
                 counts["figures and tables" if settings()["table_caption"].match(cleaned) else "title repeated"] += 1
@@ -201,9 +202,11 @@ def assemble_document(
                 counts["table of contents"] += 1
                 continue
             in_toc = False
-            boilerplate = _section_reason(entry) if entry.lower().rstrip(":") not in _LISTS else ""
-            if entry and not boilerplate and entry.lower().rstrip(":") not in _LISTS:
-                section = entry
+            listed = _list_name(entry) in _LISTS or bool(_CAPTION_WORD.match(entry))  # "Figures", "Table"
+            boilerplate = _section_reason(entry) if not listed else ""
+            # The body starts anew after the contents: under their last entry, or under no heading.
+            section = entry if entry and not boilerplate and not listed else ""
+            if section:
                 sections.append(section)
             entry = ""
         if boilerplate:
@@ -274,10 +277,18 @@ _SECTION_REASONS = {
 
 def _section_reason(heading: str) -> str:
     """Why a section under this heading is left out ("" when it is body text)."""
-    name = heading.lower().strip().rstrip(":").strip()
+    name = _list_name(heading)
     if name not in settings()["boilerplate_sections"]:
         return ""
     return _SECTION_REASONS.get(name, "boilerplate sections")
+
+
+def _list_name(heading: str) -> str:
+    """The heading lower-cased, without a final colon; a contents heading that names its
+    document first ("TechFAR Handbook Table of Contents") is "table of contents"."""
+    name = heading.lower().strip().rstrip(":").strip()
+    named = _NAMED_CONTENTS.search(name)
+    return named.group(1) if named and len(name.split()) <= 8 else name
 
 
 def _prose(block: str) -> bool:
@@ -297,7 +308,7 @@ def _block_reason(block: str, kind: str) -> str:
         return reason
     if _ENUMERATOR.match(block):
         return "list numbers"
-    if block.lower().rstrip(":") in _TOC_HEADINGS:
+    if _list_name(block) in _TOC_HEADINGS:
         return "table of contents"
     urls = sum(len(m.group(0)) for m in _URL.finditer(block))
     if urls and urls * 2 >= len(block.replace(" ", "")):
