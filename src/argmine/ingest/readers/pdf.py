@@ -15,7 +15,9 @@ from . import _LIGATURES, Extracted, register
 
 _BOLD = re.compile(r"(?i)bold|black|heavy|demi")
 _MARKS = set("0123456789*†‡§¶")  # what a raised footnote mark is made of
-_CID = re.compile(r"\(cid:\d+\)")  # a glyph the font does not name (a bullet, mostly)
+# A glyph the font does not name ("(cid:127)"), or one in Unicode's private use area (a Symbol
+# font's bullet "\uf0b7"): a bullet, mostly.
+_CID = re.compile("\\(cid:\\d+\\)|[\ue000-\uf8ff]")
 
 
 @register(".pdf")
