@@ -71,7 +71,7 @@ _LISTS = _TOC_HEADINGS | {"abbreviations", "acronyms", "list of figures", "list 
 class RawBlock:
     start: int  # offsets of the block's text in the original file
     end: int
-    kind: str  # paragraph, item or heading
+    kind: str  # paragraph, item or heading (or margin: a PDF page's header or footer, left out)
     lines: int = 1
     level: int = 0  # a Markdown heading's level (1 for '#')
     joined: list[RawBlock] | None = None  # the parts after it that a page break cut off
@@ -380,6 +380,7 @@ def _raw_blocks(text: str, markdown: bool, counts: Counter | None = None, skip: 
     in_table = in_note = after_notice = False
     notice_tails: list[RawBlock] = []  # the lines that go on from a notice's line
     for i, (start, end, stripped, page_break) in enumerate(lines):
+        notice_tail, after_notice = after_notice, False  # the line right after a notice's line
         if i in addresses:  # before the running heads: "Chairman" may come up three times
             counts["addresses"] += addresses[i]
             current = None
@@ -420,9 +421,8 @@ def _raw_blocks(text: str, markdown: bool, counts: Counter | None = None, skip: 
         else:
             current = RawBlock(start, end, "paragraph")
             blocks.append(current)
-            if after_notice:
+            if notice_tail:
                 notice_tails.append(current)
-        after_notice = False
         if page_break:  # a page ends the block; _join_page_breaks re-joins a cut paragraph
             current = None
     counts.pop("", None)
