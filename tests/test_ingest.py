@@ -76,6 +76,16 @@ def test_latin1_is_decoded(tmp_path):
     assert "coopération" in ingest(path).text
 
 
+def test_the_document_decoder_is_decode_text(tmp_path):
+    """argmine.files.read_text (UTF-8 only, the project's own files) is the only read_text."""
+    import argmine.ingest
+
+    path = tmp_path / "cp1252.txt"
+    path.write_bytes("Z\u00fcrich \u2013 a dash.".encode("cp1252"))
+    assert argmine.ingest.decode_text(path) == "Z\u00fcrich \u2013 a dash."
+    assert not hasattr(argmine.ingest, "read_text")
+
+
 @pytest.mark.parametrize(
     "content, message",
     [
@@ -217,3 +227,132 @@ def test_a_linked_number_after_a_word_is_a_footnote_mark_after_a_space_a_word():
         "The deal replaced NAFTA.[1](https://x.org/n1) Fielding began in [2007](https://x.org/a) and [2008](https://x.org/b)."
     )
     assert document.text == "The deal replaced NAFTA. Fielding began in 2007 and 2008."
+
+
+LETTER = """Report to the Chairman
+
+This is a work of the U.S. government and is not subject to copyright protection in the
+United States. It may be reproduced and distributed in its entirety without further
+permission from the agency.
+
+United States Government Accountability Office
+Washington, DC 20548
+
+The Honorable Jane Roe
+Chairman
+Committee on Oversight
+House of Representatives
+
+The Honorable John Doe
+Ranking Member
+Committee on Oversight
+House of Representatives
+
+The Honorable Ann Poe
+Chairman
+Subcommittee on Audits
+
+Federal grants to states made up a fifth of federal outlays last year, and
+the agencies that award them have begun to tie payments to results.
+"""
+
+
+def test_a_notices_paragraph_and_a_letters_addresses_are_left_out():
+    """The notice's line opens its paragraph: the whole paragraph goes. The letterhead and each
+    inside address go whole, though "Chairman" comes up three times (a running head's count)."""
+    doc = parse(LETTER)
+    assert [doc.text[b.start : b.end] for b in doc.blocks] == [
+        "Federal grants to states made up a fifth of federal outlays last year, and the agencies "
+        "that award them have begun to tie payments to results."
+    ]
+    assert doc.dropped["notices"] == 1 and doc.dropped["addresses"] == 4
+
+
+def test_a_long_paragraph_that_a_notices_line_opens_keeps_its_text():
+    body = " ".join(["The agency reviewed every grant it awarded and reported the results to the committee."] * 10)
+    doc = parse(f"Report\n\nFor more information, contact the agency\n{body}\n")
+    assert doc.text == body
+
+
+def test_a_list_column_is_not_joined_to_the_paragraph_after_it():
+    """A block whose last line stops short of its longest is a list (or a paragraph's end), not
+    prose that a page break cut."""
+    text = (
+        "Report\n\nAbbreviations\n\nDepartment of Energy\nEnergy Information Administration\n"
+        "enhanced oil recovery\ngas to liquids\n\n"
+        "Consumers paid $38 billion more for gasoline in the first half of the year than a year before.\n"
+    )
+    doc = parse(text)
+    assert doc.text == "Consumers paid $38 billion more for gasoline in the first half of the year than a year before."
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Jane Doe, Analyst in Defense Policy (jdoe@crs.loc.gov, 7-1234)",
+        "Press contact: John Roe, (202) 512-4800",
+    ],
+)
+def test_contact_lines_are_left_out(line):
+    body = "The committee reviewed the program and found that it met its goals."
+    doc = parse(f"Report\n\n{body}\n\n{line}\n\nWrite to jdoe@example.gov with questions about the program.\n")
+    assert doc.text == f"{body}\n\nWrite to jdoe@example.gov with questions about the program."
+    assert doc.dropped["contact lines"] == 1 and doc.sections == []
+
+
+PROSE = [
+    "This procedure sets out how the agency publishes the data it collects and who approves it.",
+    "Every office keeps an inventory of its data and reviews it with the data officer each quarter.",
+    "The data officer decides what may be released and publishes it in an open format.",
+]
+
+
+def test_a_covers_lines_before_the_first_paragraph_of_prose_are_left_out():
+    """A scanned cover and a library card: stacked lines, none a sentence, before the body."""
+    cover = (
+        "NATIONAL\nSECURITY\nSTRATEGY\n\nPLEASE RETURN TO:\n\nTECHNICAL INFORMATION CENTER\n"
+        "WASHINGTON D.C. 20301-7100\n\nAccession Number: 3131\nPublication Date: Aug 01, 1991\nPages: 00034"
+    )
+    doc = parse(cover + "\n\n" + "\n\n".join(PROSE + PROSE[:1]) + "\n")
+    assert doc.text == "\n\n".join(PROSE + PROSE[:1])
+    assert doc.dropped["cover page"] == 3 and doc.dropped["addresses"] == 1
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        "Thank you.\n\nGood morning.\n\nPlease, be seated.",  # sentences: a speech's opening
+        "Chairman Doe and Members of the Subcommittee:",  # one line, not a cover
+    ],
+)
+def test_short_sentences_before_the_first_paragraph_of_prose_stay(opening):
+    doc = parse("Remarks\n\n" + opening + "\n\n" + "\n\n".join(PROSE) + "\n")
+    assert doc.text.startswith(opening.replace("\n\n", "\n\n"))
+    assert "cover page" not in doc.dropped
+
+
+def test_an_agenda_is_not_a_cover():
+    """Fragments before a single paragraph of prose: the document is a list, and stays."""
+    agenda = "9:00 Registration\n9:30 Welcome remarks\n\n10:00 Panel on open data\n11:00 Panel on privacy\n\n12:00 Lunch\n1:00 Workshops"
+    doc = parse("Town Hall Agenda\n\nProgram\n\n" + agenda + "\n\n" + PROSE[0] + "\n")
+    assert "cover page" not in doc.dropped and doc.text.endswith(PROSE[0])
+    assert len(doc.blocks) == 4
+
+
+def test_a_contents_heading_that_names_its_document_is_a_contents_heading():
+    text = (
+        "Open Data Handbook\n\nHandbook Table of Contents\n\nPurpose\n\nScope\n\nFigures\n\nFigure\n\n"
+        + "\n\n".join(PROSE)
+        + "\n"
+    )
+    doc = parse(text)
+    assert doc.sections == [] and doc.text == "\n\n".join(PROSE)
+    assert doc.dropped["table of contents"] == 5  # the heading and its four entries
+
+
+def test_the_body_after_the_contents_is_under_no_earlier_heading():
+    """The contents end at the first prose; a list's name ("Figure") is no section for it, nor is
+    the heading before the contents."""
+    text = "Report\n\nHighlights\n\n" + PROSE[0] + "\n\nContents\n\nFigure\n\n" + "\n\n".join(PROSE[1:]) + "\n"
+    doc = parse(text)
+    assert [b.section for b in doc.blocks] == ["Highlights", "", ""]

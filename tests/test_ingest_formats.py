@@ -135,6 +135,39 @@ def test_pdf_offsets_lead_into_the_extracted_text(pdf):
     assert extracted[at : at + 7] == "infor-\n"
 
 
+def test_pdf_a_small_line_alone_above_or_below_the_text_is_left_out(tmp_path):
+    """A line of small type above or below all of a page's body text is a page header or footer
+    (once only, so not a running head); between paragraphs it stays."""
+    from fpdf import FPDF
+
+    body = [
+        ["The agency should publish its data in open formats so that", "others can use it freely and build on it."],
+        ["It should also keep an inventory of the data it holds and", "make that inventory public every quarter."],
+    ]
+    pdf = FPDF(unit="pt", format="A4")
+    for page in range(2):
+        pdf.add_page()
+        pdf.set_font("Helvetica", "B", 14)
+        pdf.text(72, 90, f"Part {page + 1}")
+        pdf.set_font("Helvetica", size=11)
+        pdf.text(72, 120, body[0][0])
+        pdf.text(72, 134, body[0][1])
+        pdf.set_font("Helvetica", size=8)
+        pdf.text(72, 160, "Small type between the paragraphs")
+        pdf.set_font("Helvetica", size=11)
+        pdf.text(72, 186, body[1][0])
+        pdf.text(72, 200, body[1][1])
+    pdf.set_font("Helvetica", size=8)
+    pdf.text(72, 40, "Office of the Chief Information Officer")
+    pdf.text(72, 800, "Printed on Recycled Paper")
+    path = tmp_path / "margins.pdf"
+    pdf.output(str(path))
+    doc = ingest(path)
+    assert "Office of the" not in doc.text and "Recycled" not in doc.text
+    assert doc.text.count("Small type between the paragraphs") == 2
+    assert doc.dropped["running heads"] == 2
+
+
 def test_pdf_without_text_layer(tmp_path):
     from fpdf import FPDF
     from PIL import Image

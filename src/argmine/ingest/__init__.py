@@ -17,7 +17,7 @@ from ..errors import InputError
 from ..types import Document
 from . import readers
 from .clean import RawBlock, assemble_document, parse
-from .decode import link_problem, read_bytes, read_text
+from .decode import decode_text, link_problem, read_bytes
 from .language import check_language
 from .settings import settings
 
@@ -25,11 +25,11 @@ __all__ = [
     "MARKDOWN_SUFFIXES",
     "SUFFIXES",
     "TEXT_SUFFIXES",
+    "decode_text",
     "extract_text",
     "ingest",
     "link_problem",
     "parse",
-    "read_text",
 ]
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
@@ -91,7 +91,7 @@ def extract_text(path: str | Path) -> str:
 def _extract(path: Path) -> str | readers.Extracted:
     suffix = path.suffix.lower()
     if suffix in TEXT_SUFFIXES:
-        return read_text(path)
+        return decode_text(path)
     reader = readers.registered().get(suffix)
     if reader is not None:
         return reader(path, read_bytes(path), settings())

@@ -57,6 +57,13 @@ _NOTE_SIGNS = re.compile(r"(?:https?://|www\.|\bIbid\b|\bop\. cit\.|\baccessed\b
 _FUNCTION_END = re.compile(r"\b(?:and|or|of|the|to|in|for|with|a|an|by|on|at|as|from|that|which)$", re.I)
 _TOC_HEADINGS = {"contents", "table of contents"}
 _CAPTION_WORD = re.compile(r"^(?:Figure|Table|Exhibit|Chart)(?:\s+\d+)?[.:]?$", re.I)
+_ADDRESSEE = re.compile(r"^(?:The\s+)?Honorable\s+[A-Z]")
+_ZIP_CODE = re.compile(r"\b(?:[A-Z]{2}|D\.\s?C\.)\s+\d{5}(?:-\d{4})?$")
+_SENTENCE_END = re.compile(r"""[.!?]["'’”)\]]*$""")
+# An e-mail address or a telephone number: "jdoe@crs.loc.gov", "(202) 512-6543", "202-512-6543".
+_CONTACT = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b|(?:\(\d{3}\)\s?|\b\d{3}[-.])\d{3}[-.]\d{4}\b")
+_NOTICE_WORDS = 100  # a notice's paragraph is at most this long; beyond, only the notice's line goes
+_NAMED_CONTENTS = re.compile(r"\s((?:table of )?contents)$")
 _LISTS = _TOC_HEADINGS | {"abbreviations", "acronyms", "list of figures", "list of tables", "figures", "tables"}
 
 
@@ -64,7 +71,7 @@ _LISTS = _TOC_HEADINGS | {"abbreviations", "acronyms", "list of figures", "list 
 class RawBlock:
     start: int  # offsets of the block's text in the original file
     end: int
-    kind: str  # paragraph, item or heading
+    kind: str  # paragraph, item or heading (or margin: a PDF page's header or footer, left out)
     lines: int = 1
     level: int = 0  # a Markdown heading's level (1 for '#')
     joined: list[RawBlock] | None = None  # the parts after it that a page break cut off
@@ -94,6 +101,8 @@ def parse(
     raw = _raw_blocks(text, markdown, counts, skip)
     if styles:
         raw = _mark_styled(raw, styles)
+        counts["running heads"] += sum(b.kind == "margin" for b in raw)
+        raw = [b for b in raw if b.kind != "margin"]
     if _punctuated(text, raw):
         raw = _join_page_breaks(text, raw)
     raw = _mark_headings(text, raw)
@@ -108,6 +117,7 @@ def parse(
         page_starts=page_starts,
         dropped=counts,
         toc=True,
+        cover=True,
     )
 
 
@@ -131,12 +141,15 @@ def assemble_document(
     page_starts: list[int] | None = None,
     dropped: Counter | None = None,
     toc: bool = False,
+    cover: bool = False,
 ) -> Document:
     """Assemble the Document from raw blocks: front matter, boilerplate sections, cleaning.
     ``structured``: the blocks come from markup (HTML, DOCX), so only a level-1 heading is a
     title, and ``title`` is the fallback when there is none. ``toc``: after a "Contents" heading,
     headings and short lines are table-of-contents entries up to the first paragraph of prose.
-    Every block, line or mark left out is counted in ``Document.dropped`` under its reason."""
+    ``cover``: the lines of a cover, a title page or a form before the first paragraph of prose
+    are left out (``_cover_end``). Every block, line or mark left out is counted in
+    ``Document.dropped`` under its reason."""
     words = _vocabulary(text)
     counts: Counter = Counter(dropped or {})
     title_block, byline, body = _front_matter(text, raw, structured)
@@ -152,8 +165,9 @@ def assemble_document(
     in_toc = False
     entry = ""  # the last table-of-contents entry: the heading of the first paragraph after it
     heading_words: Counter | None = None
-    for block in body:
-        cleaned, block_pieces = _clean_parts(text, block.parts(), markdown, words, counts)
+    cleaned_body = [(block, *_clean_parts(text, block.parts(), markdown, words, counts)) for block in body]
+    cover_end = _cover_end(cleaned_body) if cover else 0
+    for at, (block, cleaned, block_pieces) in enumerate(cleaned_body):
         if not cleaned:
             continue
         if block.kind == "heading" and not (boilerplate and markdown and not block.level):
@@ -166,7 +180,7 @@ def assemble_document(
             if boilerplate:
                 counts[boilerplate] += 1
                 # In plain text and PDF a list (contents, abbreviations) ends at the first prose.
-                in_toc = toc and not markdown and cleaned.lower().strip().rstrip(":") in _LISTS
+                in_toc = toc and not markdown and _list_name(cleaned) in _LISTS
                 continue
             if settings()["table_caption"].match(cleaned) or cleaned == (title_text or None):
                 counts["figures and tables" if settings()["table_caption"].match(cleaned) else "title repeated"] += 1
@@ -176,6 +190,7 @@ def assemble_document(
             cleaned = _respace(cleaned, heading_words, text)
             junk = _line_reason(cleaned, False) or ("list numbers" if _ENUMERATOR.match(cleaned) else "")
             junk = junk or ("figures and tables" if _CAPTION_WORD.match(cleaned) else "")
+            junk = junk or ("contact lines" if _contact_line(cleaned) else "")
             if junk:
                 counts[junk] += 1
                 continue
@@ -187,13 +202,18 @@ def assemble_document(
                 counts["table of contents"] += 1
                 continue
             in_toc = False
-            boilerplate = _section_reason(entry) if entry.lower().rstrip(":") not in _LISTS else ""
-            if entry and not boilerplate and entry.lower().rstrip(":") not in _LISTS:
-                section = entry
+            listed = _list_name(entry) in _LISTS or bool(_CAPTION_WORD.match(entry))  # "Figures", "Table"
+            boilerplate = _section_reason(entry) if not listed else ""
+            # The body starts anew after the contents: under their last entry, or under no heading.
+            section = entry if entry and not boilerplate and not listed else ""
+            if section:
                 sections.append(section)
             entry = ""
         if boilerplate:
             counts[boilerplate] += 1
+            continue
+        if at < cover_end and block.kind == "paragraph":
+            counts["cover page"] += 1
             continue
         reason = _block_reason(cleaned, block.kind)
         if reason:
@@ -220,6 +240,25 @@ def assemble_document(
     )
 
 
+def _cover_end(body: list[tuple[RawBlock, str, list]]) -> int:
+    """Where the body starts after a cover's, a title page's or a form's lines (0 when nothing
+    comes before it that looks like them): the first paragraph of prose, when at least three
+    paragraphs come before it, most of them fragments (no final full stop, question or
+    exclamation mark: "S.O.P.  REV", "Originator: Office of ...", a library card's fields), and
+    more paragraphs of prose come after it than paragraphs before it (an agenda or a slide deck
+    is not a cover with one paragraph after it)."""
+    paragraphs = [(at, cleaned) for at, (block, cleaned, _) in enumerate(body) if block.kind == "paragraph" and cleaned]
+    first = next((k for k, (_, cleaned) in enumerate(paragraphs) if _prose(cleaned)), None)
+    if first is None:
+        return 0
+    before = [cleaned for _, cleaned in paragraphs[:first]]
+    fragments = sum(not _SENTENCE_END.search(cleaned) for cleaned in before)
+    prose = sum(_prose(cleaned) for _, cleaned in paragraphs[first:])
+    if fragments >= 3 and fragments * 2 > len(before) and prose > len(before):
+        return paragraphs[first][0]
+    return 0
+
+
 _SECTION_REASONS = {
     "contents": "table of contents",
     "table of contents": "table of contents",
@@ -238,10 +277,18 @@ _SECTION_REASONS = {
 
 def _section_reason(heading: str) -> str:
     """Why a section under this heading is left out ("" when it is body text)."""
-    name = heading.lower().strip().rstrip(":").strip()
+    name = _list_name(heading)
     if name not in settings()["boilerplate_sections"]:
         return ""
     return _SECTION_REASONS.get(name, "boilerplate sections")
+
+
+def _list_name(heading: str) -> str:
+    """The heading lower-cased, without a final colon; a contents heading that names its
+    document first ("TechFAR Handbook Table of Contents") is "table of contents"."""
+    name = heading.lower().strip().rstrip(":").strip()
+    named = _NAMED_CONTENTS.search(name)
+    return named.group(1) if named and len(name.split()) <= 8 else name
 
 
 def _prose(block: str) -> bool:
@@ -261,7 +308,7 @@ def _block_reason(block: str, kind: str) -> str:
         return reason
     if _ENUMERATOR.match(block):
         return "list numbers"
-    if block.lower().rstrip(":") in _TOC_HEADINGS:
+    if _list_name(block) in _TOC_HEADINGS:
         return "table of contents"
     urls = sum(len(m.group(0)) for m in _URL.finditer(block))
     if urls and urls * 2 >= len(block.replace(" ", "")):
@@ -270,7 +317,13 @@ def _block_reason(block: str, kind: str) -> str:
         return "notes"
     if settings()["table_caption"].match(block) and len(block.split()) < 30:
         return "figures and tables"
-    return ""
+    return "contact lines" if _contact_line(block) else ""
+
+
+def _contact_line(block: str) -> bool:
+    """A name or an office with its e-mail address or telephone number, not a sentence: "Jane Doe,
+    Analyst in Defense Policy (jdoe@crs.loc.gov, 7-1234)"."""
+    return bool(_CONTACT.search(block)) and len(block.split()) <= 30 and not _SENTENCE_END.search(block)
 
 
 def _respace(heading: str, counts: Counter, text: str) -> str:
@@ -319,12 +372,19 @@ def _raw_blocks(text: str, markdown: bool, counts: Counter | None = None, skip: 
         lines.append((pos, end, "" if inside else content.strip(), "\f" in line[len(content) :]))
         pos += len(line)
     repeated = _running_lines(lines)
+    addresses = _address_groups(lines)
     caption, table_end = settings()["table_caption"], settings()["table_end"]
 
     blocks: list[RawBlock] = []
     current: RawBlock | None = None
-    in_table = in_note = False
-    for start, end, stripped, page_break in lines:
+    in_table = in_note = after_notice = False
+    notice_tails: list[RawBlock] = []  # the lines that go on from a notice's line
+    for i, (start, end, stripped, page_break) in enumerate(lines):
+        notice_tail, after_notice = after_notice, False  # the line right after a notice's line
+        if i in addresses:  # before the running heads: "Chairman" may come up three times
+            counts["addresses"] += addresses[i]
+            current = None
+            continue
         heading = _MD_HEADING.match(stripped) if markdown else None
         if markdown and (in_table or caption.match(stripped)) and not heading:
             in_table = not table_end.match(stripped)
@@ -344,6 +404,7 @@ def _raw_blocks(text: str, markdown: bool, counts: Counter | None = None, skip: 
         if reason or not stripped:
             counts[reason] += bool(reason)
             current = None
+            after_notice = reason == "notices"
             continue
         item = _LIST_ITEM.match(text[start:end])
         if heading:
@@ -360,22 +421,52 @@ def _raw_blocks(text: str, markdown: bool, counts: Counter | None = None, skip: 
         else:
             current = RawBlock(start, end, "paragraph")
             blocks.append(current)
+            if notice_tail:
+                notice_tails.append(current)
         if page_break:  # a page ends the block; _join_page_breaks re-joins a cut paragraph
             current = None
     counts.pop("", None)
-    return blocks
+    return _without_notice_tails(text, blocks, notice_tails)
+
+
+def _without_notice_tails(text: str, blocks: list[RawBlock], tails: list[RawBlock]) -> list[RawBlock]:
+    """The blocks without the rest of a notice: the lines that go on from a notice's line up to
+    the blank line, when the notice is short (a longer block is body text that a notice's line
+    happened to open)."""
+    dropped = {id(b) for b in tails if len(text[b.start : b.end].split()) <= _NOTICE_WORDS}
+    return [b for b in blocks if id(b) not in dropped]
+
+
+def _address_groups(lines: list[tuple[int, int, str, bool]]) -> dict[int, bool]:
+    """The lines of a letter's head, by index (True for the first line of each group): a
+    letterhead or an inside address is a group of short lines (up to a blank line), none
+    ending with punctuation, whose first line names an addressee ("The Honorable ...") or whose
+    last ends with a ZIP code ("Washington, DC 20548")."""
+    found: dict[int, bool] = {}
+    group: list[int] = []
+    for i, (_, _, stripped, page_break) in enumerate([*lines, (0, 0, "", True)]):
+        if stripped:
+            group.append(i)
+        if (page_break or not stripped) and group:
+            texts = [lines[j][2] for j in group]
+            short = all(len(t.split()) <= 10 and not _TERMINAL.search(t) for t in texts)
+            if short and (_ADDRESSEE.match(texts[0]) or _ZIP_CODE.search(texts[-1])):
+                found.update((j, j == group[0]) for j in group)
+            group = []
+    return found
 
 
 def _mark_styled(blocks: list[RawBlock], styles: list[tuple[int, int, str]]) -> list[RawBlock]:
-    """Blocks inside a span that typography marks as a heading are headings; those inside body
-    text never are, whatever their shape."""
+    """Blocks inside a span that typography marks as a heading are headings, as a page's margin
+    (a header or footer line) margins; those inside body text never are headings, whatever
+    their shape."""
     starts = [a for a, _, _ in styles]
     for block in blocks:
         i = bisect.bisect_right(starts, block.start) - 1
         if i < 0 or block.start >= styles[i][1]:
             continue
-        if styles[i][2] == "heading" and block.kind == "paragraph":
-            block.kind = "heading"
+        if styles[i][2] in ("heading", "margin") and block.kind == "paragraph":
+            block.kind = styles[i][2]
         elif styles[i][2] != "heading":
             block.body = True
     return blocks
@@ -493,6 +584,9 @@ def _continues(text: str, prev: RawBlock, block: RawBlock) -> bool:
     tail = text[last.start : last.end].rstrip()
     if prev.kind != "paragraph" or _TERMINAL.search(tail) or _looks_like_heading(tail, last.lines):
         return False
+    widths = [len(line.strip()) for line in tail.splitlines()]
+    if len(widths) >= 3 and widths[-1] * 3 < max(widths) * 2:
+        return False  # its last line ends short of the margin: a list, or a paragraph's end; not cut text
     # An unpunctuated short first line after a paragraph is a heading, not a continuation.
     return not (block.lines == 1 and _looks_like_heading(head, 1) and len(head.split()) < 4)
 

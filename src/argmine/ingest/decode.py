@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..errors import InputError
 
-__all__ = ["link_problem", "read_bytes", "read_text"]
+__all__ = ["decode_text", "link_problem", "read_bytes"]
 
 
 def read_bytes(path: Path) -> bytes:
@@ -28,7 +28,7 @@ def read_bytes(path: Path) -> bytes:
     return data
 
 
-def read_text(path: Path) -> str:
+def decode_text(path: Path) -> str:
     """Decode a text file: UTF-16 with its byte-order mark, else UTF-8, else Windows-1252, else
     the encoding charset-normalizer detects. An English text that is not UTF-8 is nearly always
     Windows-1252 or Latin-1 (which Windows-1252 extends); statistical detection goes wrong on the

@@ -15,7 +15,9 @@ from . import _LIGATURES, Extracted, register
 
 _BOLD = re.compile(r"(?i)bold|black|heavy|demi")
 _MARKS = set("0123456789*†‡§¶")  # what a raised footnote mark is made of
-_CID = re.compile(r"\(cid:\d+\)")  # a glyph the font does not name (a bullet, mostly)
+# A glyph the font does not name ("(cid:127)"), or one in Unicode's private use area (a Symbol
+# font's bullet "\uf0b7"): a bullet, mostly.
+_CID = re.compile("\\(cid:\\d+\\)|[\ue000-\uf8ff]")
 
 
 @register(".pdf")
@@ -175,15 +177,15 @@ def _layout(pages: list[_Page], ratio: float, max_words: int) -> Extracted:
             styles.append((len(text), len(text) + len(run.text), run.style))
             text += run.text
     dropped = Counter({reason: n for reason, n in dropped.items() if n})
-    if not any(style == "heading" for _, _, style in styles):
-        styles = []  # one size and weight throughout: typography tells nothing
+    if not any(style == "heading" for _, _, style in styles):  # one size and weight: typography tells
+        styles = [span for span in styles if span[2] == "margin"]  # nothing but where the page's text is
     return Extracted(text, None, starts, dropped=dropped, styles=styles)
 
 
 @dataclass
 class _Run:
     text: str
-    style: str  # heading, body or small
+    style: str  # heading, body, small or margin
     size: float
     box: _Box
 
@@ -203,6 +205,7 @@ def _runs(page: _Page, body: float, ratio: float, max_words: int, dropped: Count
             continue
         dropped["footnote marks"] += sum(line.marks for line in box.lines)
         boxes.append((box, styles))
+    boxes = _margins(boxes)
     body_left = min((box.x0 for box, styles in boxes if styles.count("body") >= 2), default=None)
 
     def side_head(box: _Box, styles: list[str]) -> bool:
@@ -238,6 +241,26 @@ def _runs(page: _Page, body: float, ratio: float, max_words: int, dropped: Count
             continue
         merged.append(run)
     return merged
+
+
+def _margins(boxes: list[tuple[_Box, list[str]]]) -> list[tuple[_Box, list[str]]]:
+    """A line of small type alone above or below all the page's body text is a page header or
+    footer (a publisher's name, a date): its style becomes "margin", and the cleaning leaves it
+    out when no rule for lines (page numbers, datelines ...) has."""
+    text = [
+        box for box, styles in boxes if any(s == "body" and _letters(line.text) for s, line in zip(styles, box.lines))
+    ]
+    if not text:
+        return boxes
+    low, high = min(box.bottom for box in text), max(box.top for box in text)
+    return [
+        (box, ["margin"] if styles == ["small"] and (box.top <= low or box.bottom >= high) else styles)
+        for box, styles in boxes
+    ]
+
+
+def _letters(text: str) -> bool:
+    return sum(c.isalpha() for c in text) >= 2
 
 
 def _run(lines: list[_Line], style: str, box: _Box, max_words: int, large: float) -> _Run:
