@@ -368,6 +368,7 @@ def test_hanging_pdf_stops_at_the_time_limit(tmp_path):
         "document; split it, or raise the limit with --time-limit",
         "sentences": 0,
         "warnings": [],
+        "dropped": {},
     }
     assert list((tmp_path / "out").iterdir()) == []
 
