@@ -38,8 +38,7 @@ docs: $(STAMP)
 	$(BIN)/python scripts/reference.py
 
 train: $(STAMP)
-	$(BIN)/argmine train --gold corpus/gold --classifier rules --out models/default.skops
-	$(BIN)/argmine train --gold corpus/gold --classifier 'role=rules+words/level=static-rules-lr' --out models/accurate.skops
+	$(BIN)/argmine train --gold corpus/gold --classifier 'role=rules+words/level=static-rules-lr' --out models/default.skops
 
 bench: $(STAMP)
 	$(BIN)/python bench/run_bench.py

@@ -78,7 +78,7 @@ def test_bundled_default_model_metadata():
 def test_model_errors(tmp_path):
     with pytest.raises(
         ModelError,
-        match=r"^nope: no such model file or bundled model; give a .skops path or one of: accurate, default, rules$",
+        match=r"^nope: no such model file or bundled model; give a .skops path or one of: default, rules$",
     ):
         load_model("nope")
     broken = tmp_path / "broken.skops"
@@ -150,8 +150,8 @@ def test_lower_case_cue_matching_counts_what_ignorecase_counts():
     assert [lowered for _, lowered in _prepare(texts)] == [True, True, False, False, False, True]
 
 
-def test_bundled_accurate_model_labels_with_the_scheme(gold):
-    model = load_model("accurate")
+def test_bundled_default_model_labels_with_the_scheme(gold):
+    model = load_model("default")
     assert model.metadata["classifier"] == "role=rules+words/level=static-rules-lr"
     assert model.metadata["cross_validation"]["folds"].startswith("leave-one-document-out")
     predicted = model.predict(gold.head(20))

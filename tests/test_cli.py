@@ -106,6 +106,7 @@ def test_export(tmp_path, fmt):
     assert {"doc_id", "sent_id", "section", "text", "role", "level", "start", "end"} <= set(table.columns)
 
 
+@pytest.mark.slow
 def test_train_reproduces_the_default_model(tmp_path):
     """`make train` rebuilds the bundled default from files in the repository: same metadata, same predictions."""
     from argmine.gold import load_gold

@@ -175,7 +175,7 @@ def load_model(name_or_path: str | Path = "default", scheme: Scheme | None = Non
     Parameters
     ----------
     name_or_path : str or Path, default "default"
-        A bundled model's name (``default``, ``accurate``), ``"rules"``, or a ``.skops`` file
+        A bundled model's name (``default``), ``"rules"``, or a ``.skops`` file
         written by ``argmine train`` / ``save_model``.
     scheme : Scheme, optional
         The label scheme the model must have been trained with; by default the bundled one.
