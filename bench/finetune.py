@@ -2,7 +2,7 @@
 
 Subcommands (each appends its results to bench/finetune.json under its own key):
 
-    cv NAME [NAME ...]    5-fold cross-validation grouped by document over the train split of
+    cv NAME [NAME ...]    K-fold (--folds, default 5) cross-validation grouped by document over the train split of
                           corpus/splits.tsv (GroupKFold, shuffled with seed 0: the same folds for
                           every classifier), by argmine.evaluation.out_of_fold; macro-F1 per axis
                           with its 95% bootstrap interval over documents, per genre, fit time,
@@ -48,7 +48,7 @@ OUT = ROOT / "bench" / "finetune.json"
 FOLDS = 5
 FRACTIONS = (0.25, 0.5, 0.75, 1.0)
 
-# finetuned-minilm with other settings (its defaults: 3 epochs, lr 5e-5, max_length 96, heading on).
+# finetuned-minilm with other settings (its defaults: 3 epochs, lr 5e-5, max_length 64, heading on).
 VARIANTS = {
     "finetuned-minilm 2 epochs": {"epochs": 2},
     "finetuned-minilm 4 epochs": {"epochs": 4},
@@ -56,9 +56,14 @@ VARIANTS = {
     "finetuned-minilm lr 8e-5": {"learning_rate": 8e-5},
     "finetuned-minilm no heading": {"heading": False},
     "finetuned-minilm neighbours": {"context": True, "max_length": 160},
-    "finetuned-minilm max_length 64": {"max_length": 64},
+    "finetuned-minilm max_length 96": {"max_length": 96},
     "finetuned-minilm unweighted": {"class_weight": None},
 }
+
+
+def set_folds(k: int) -> None:
+    global FOLDS
+    FOLDS = k
 
 
 def register_variants() -> None:
@@ -182,19 +187,23 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("what", choices=["cv", "curve", "test"])
     parser.add_argument("names", nargs="+")
+    parser.add_argument("--folds", type=int, default=FOLDS, help=f"folds of whole documents (default {FOLDS})")
     parser.add_argument("--here", action="store_true", help="run in this process (default: one process per name)")
     args = parser.parse_args()
+    set_folds(args.folds)
     register_variants()
     load_scheme()
     if len(args.names) > 1 or not args.here:
         for name in args.names:  # each in its own process, so that its peak memory is its own
-            subprocess.run([sys.executable, __file__, args.what, name, "--here"], check=True)
+            subprocess.run(
+                [sys.executable, __file__, args.what, name, "--here", "--folds", str(args.folds)], check=True
+            )
         return
     name = args.names[0]
     started = time.perf_counter()
     result = {"cv": cv, "curve": curve, "test": test}[args.what](name)
     result["bench_seconds"] = round(time.perf_counter() - started, 1)
-    record(args.what, name, result)
+    record(args.what if args.what == "test" else f"{args.what} {FOLDS}-fold", name, result)
     overall = result.get("overall")
     if overall:
         print(name, args.what, {axis: (r["macro_f1"], r["macro_f1_ci"]) for axis, r in overall.items()}, flush=True)

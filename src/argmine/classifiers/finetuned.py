@@ -148,7 +148,7 @@ class FinetunedClassifier(ClassifierMixin, BaseEstimator):
         epochs=3,
         learning_rate=5e-5,
         batch_size=16,
-        max_length=96,
+        max_length=64,
         heading=True,
         context=False,
         class_weight="balanced",
