@@ -15,9 +15,18 @@ HAS_EMBED = all(find_spec(m) is not None for m in ("torch", "sentence_transforme
 needs_embed = pytest.mark.skipif(not HAS_EMBED and not os.environ.get("CI"), reason="extra 'embed' not installed")
 
 
+# The extra `finetune` (the above and onnx) trains finetuned-minilm; `make test` installs it too.
+HAS_FINETUNE = HAS_EMBED and find_spec("onnx") is not None
+needs_finetune = pytest.mark.skipif(
+    not HAS_FINETUNE and not os.environ.get("CI"), reason="extra 'finetune' not installed"
+)
+
+
 def classifier_params(names):
-    """pytest parameters for classifier names; the embed-* ones need the extra `embed`."""
-    return [pytest.param(n, marks=[needs_embed, pytest.mark.slow] if n.startswith("embed") else []) for n in names]
+    """pytest parameters for classifier names; the embed-* ones need the extra `embed`, the
+    finetuned-* ones the extra `finetune`."""
+    marks = {"embed": [needs_embed, pytest.mark.slow], "finetuned": [needs_finetune, pytest.mark.slow]}
+    return [pytest.param(n, marks=marks.get(n.split("-")[0], [])) for n in names]
 
 
 @pytest.fixture

@@ -81,6 +81,23 @@ def test_evaluate_needs_exactly_one_source():
     assert "Error: give exactly one of --pred DIR, --model M or --classifier NAME" in result.output
 
 
+def test_cross_validation_by_folds_of_whole_documents():
+    from argmine.evaluation import out_of_fold
+    from argmine.gold import load_gold
+
+    gold = load_gold(GOLD)
+    rows, predicted, described, _ = out_of_fold(gold, "rules", "documents:3")
+    documents = rows["doc_id"].nunique()
+    assert described == f"3-fold grouped by document ({documents} documents)" and len(predicted) == len(rows)
+    result = invoke("evaluate", "--gold", GOLD, "--classifier", "rules", "--cv", "documents:3")
+    assert result.exit_code == 0, result.output
+    assert f"cross-validation: 3-fold grouped by document ({documents} documents)" in result.output
+    assert "(95% intervals: 1000 resamples of documents)" in result.output
+    for bad in ("documents:1", "documents:x", "folds"):
+        result = invoke("evaluate", "--gold", GOLD, "--classifier", "rules", "--cv", bad)
+        assert result.exit_code == 2 and "'documents:K' (K >= 2)" in result.output
+
+
 def test_evaluate_cross_validation_and_predictions(tmp_path):
     result = invoke("evaluate", "--gold", GOLD, "--classifier", "rules", "--cv", "documents")
     assert result.exit_code == 0, result.output

