@@ -92,7 +92,7 @@ def test_binary_logistic_regression_on_dense_features():
 
 
 def test_explain_command(linear):
-    result = invoke("explain", "Japan should deepen its cyber cooperation with NATO.")
+    result = invoke("explain", "--model", "rules", "Japan should deepen its cyber cooperation with NATO.")
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0] == "role: recommendation (confidence 0.88; leave-one-word-out)"

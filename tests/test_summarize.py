@@ -126,7 +126,7 @@ def test_a_long_document_has_a_small_summary(tmp_path):
     evidence = [len(c["evidence"]) for cells in summary["cells"].values() for c in cells.values()]
     assert sum(counts) == summary["totals"]["sentences"] > 1500
     assert max(evidence) == 10 and all(e <= min(c, 10) for e, c in zip(evidence, counts))
-    assert (out / "long.summary.json").stat().st_size < 60_000
+    assert (out / "long.summary.json").stat().st_size < 100_000  # at most 10 sentences in each of 16 cells
     jsonschema.Draft202012Validator(json.loads((SCHEMAS / "summary.schema.json").read_text())).validate(summary)
 
 

@@ -59,7 +59,9 @@ def test_evaluate_says_when_the_model_saw_the_gold(tmp_path):
 
 
 def test_rules_learn_nothing_so_no_note():
-    report = evaluate_model(load_gold(GOLD / "crs-mq9-reaper.jsonl"), load_model("default"))
+    model = train(GOLD / "crs-mq9-reaper.jsonl", "rules", ROOT / "corpus" / "raw", 2)
+    assert model.training_documents() == set()
+    report = evaluate_model(load_gold(GOLD / "crs-mq9-reaper.jsonl"), model)
     assert "trained_on" not in report
 
 
