@@ -40,20 +40,26 @@ class Group(click.Group):
 
 class Folds(click.ParamType):
     """--cv: a number of folds (at least 2), 'documents' for leave-one-document-out, or
-    'documents:K' for K folds of whole documents."""
+    'documents:K' for K folds of whole documents; with ``allow_none``, also 'none'."""
 
     name = "FOLDS"
 
+    def __init__(self, allow_none: bool = False):
+        self.allow_none = allow_none
+
     def convert(self, value, param, ctx):
-        if isinstance(value, int) or value == "documents":
+        if isinstance(value, int) or value == "documents" or (self.allow_none and value == "none"):
             return value
         if str(value).isdigit() and int(value) >= 2:
             return int(value)
         k = str(value).partition("documents:")[2]
         if str(value).startswith("documents:") and k.isdigit() and int(k) >= 2:
             return str(value)
+        none = ", 'none'" if self.allow_none else ""
         self.fail(
-            f"must be a number of folds (2 or more), 'documents' or 'documents:K' (K >= 2), got '{value}'", param, ctx
+            f"must be a number of folds (2 or more), 'documents' or 'documents:K' (K >= 2){none}, got '{value}'",
+            param,
+            ctx,
         )
 
 
@@ -529,8 +535,9 @@ def agreement(a, b, documents, json_path):
     "folds",
     default="documents",
     show_default=True,
-    type=FOLDS,
-    help="Cross-validation recorded in the model: folds, 'documents' or 'documents:K'.",
+    type=Folds(allow_none=True),
+    help="Cross-validation recorded in the model: folds, 'documents', 'documents:K', or 'none' to skip it "
+    "(for a classifier too slow to fit once per fold; measure it with `argmine compare` or bench/).",
 )
 @click.option(
     "--split", help="Only the gold documents of this split (splits.tsv beside the gold folder), e.g. --split train."
@@ -552,8 +559,8 @@ def agreement(a, b, documents, json_path):
 def train(gold, classifier, out_path, folds, split, documents, teacher, unlabelled):
     """Train a classifier on the gold and save it with its metadata.
 
-    Cross-validates the classifier first (the scores recorded in the model), then fits it on
-    all the gold; progress goes to stderr.
+    Cross-validates the classifier first (the scores recorded in the model; --cv none skips it),
+    then fits it on all the gold; progress goes to stderr.
 
     \b
     Example:

@@ -35,8 +35,9 @@ def train(
         A registered classifier's name, or one per axis (``role=A/level=B``).
     documents : str or Path, optional
         The folder of the gold's documents; by default ``raw/`` beside the gold folder.
-    folds : int or "documents", default "documents"
-        The cross-validation recorded in the model: K stratified folds, or leave one document out.
+    folds : int, "documents", "documents:K" or "none", default "documents"
+        The cross-validation recorded in the model: K stratified folds, leave one document out, K
+        folds of whole documents, or none (the metadata then says so).
     progress : callable, optional
         Called as ``progress(stage, done, total)``: ``("cross-validation", fold, folds)`` after
         every fold, then ``("fitting", 0, 1)`` and ``("fitting", 1, 1)`` around the final fit.
@@ -63,7 +64,7 @@ def train(
     report_progress = progress or (lambda stage, done, total: None)
     gold = load_gold(gold_path, documents, split=split)
     report = None
-    if teacher is None:
+    if teacher is None and folds != "none":
         report = cross_validate(
             gold, classifier, folds, lambda done, total: report_progress("cross-validation", done, total)
         )
@@ -103,7 +104,7 @@ def train(
                 "spacy": spacy.__version__,
                 "numpy": np.__version__,
             },
-            "cross_validation": {"folds": "none (distilled)"}
+            "cross_validation": {"folds": "none (distilled)" if teacher is not None else "none"}
             if report is None
             else {
                 "folds": report["folds"],
