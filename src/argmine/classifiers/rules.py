@@ -21,15 +21,27 @@ class RuleClassifier(ClassifierMixin, BaseEstimator):
 
     A label's score is the count of its cues in the sentence times the label's ``rules_weight``
     plus ``heading_weight`` when a heading cue matches the section; the axis's ``rules_fallback``
-    label starts at ``default_score``. Scores become probabilities by a softmax.
+    label starts at ``default_score``. Scores become probabilities by a softmax. A sentence where
+    no cue matches is one the rules cannot decide: its fallback label leads only by
+    ``undecided_score``, so its confidence stays near the uniform 1/labels instead of a constant
+    that looks like a decision.
     """
 
-    def __init__(self, axis="role", scheme_path=None, heading_weight=0.75, default_score=0.9, temperature=1.5):
+    def __init__(
+        self,
+        axis="role",
+        scheme_path=None,
+        heading_weight=0.75,
+        default_score=0.9,
+        temperature=1.5,
+        undecided_score=0.1,
+    ):
         self.axis = axis
         self.scheme_path = scheme_path
         self.heading_weight = heading_weight
         self.default_score = default_score
         self.temperature = temperature
+        self.undecided_score = undecided_score
 
     def fit(self, X, y=None):
         axis = load_scheme(self.scheme_path).axis(self.axis)
@@ -40,7 +52,8 @@ class RuleClassifier(ClassifierMixin, BaseEstimator):
         self.weights_ = {label.name: label.rules_weight for label in axis.labels}
         return self
 
-    def decision_function(self, X) -> np.ndarray:
+    def _cue_scores(self, X) -> np.ndarray:
+        """Each label's cue score, before the fallback's start."""
         check_is_fitted(self, "classes_")
         X = features(X)
         texts, sections = _prepare(X["text"].tolist()), _prepare(X["section"].tolist())
@@ -49,12 +62,20 @@ class RuleClassifier(ClassifierMixin, BaseEstimator):
             text_hits = _count(self.cues_[label], texts)
             head_hits = _count(self.heading_cues_[label], sections) > 0
             scores[:, j] = self.weights_[label] * text_hits + self.heading_weight * head_hits
-            if label == self.default_:
-                scores[:, j] += self.default_score
+        return scores
+
+    def decision_function(self, X) -> np.ndarray:
+        scores = self._cue_scores(X)
+        scores[:, list(self.classes_).index(self.default_)] += self.default_score
         return scores
 
     def predict_proba(self, X) -> np.ndarray:
-        scores = self.decision_function(X) * self.temperature
+        scores = self._cue_scores(X)
+        decided = (scores != 0).any(axis=1)
+        scores[:, list(self.classes_).index(self.default_)] += np.where(
+            decided, self.default_score, self.undecided_score
+        )
+        scores *= self.temperature
         scores -= scores.max(axis=1, keepdims=True)
         exp = np.exp(scores)
         return exp / exp.sum(axis=1, keepdims=True)
