@@ -8,8 +8,9 @@ Subcommands (each appends its results to bench/finetune.json under its own key):
                           with its 95% bootstrap interval over documents, per genre, fit time,
                           prediction speed and peak memory (each NAME in its own process).
     curve NAME [NAME ...] the learning curve: in each of the same folds, the classifier trained on
-                          25%, 50%, 75% and 100% of the fold's training documents (drawn with a
-                          fixed seed), scored on the held-out fold.
+                          25%, 50%, 75% and 100% (--fractions) of the fold's training documents
+                          (drawn with a fixed seed), scored on the held-out fold; 100% is taken from
+                          `cv` with the same folds when it was run.
     test NAME             trained once on the whole train split, scored once on the test split
                           (the final figures); training time, peak memory, prediction speed.
 
@@ -61,9 +62,9 @@ VARIANTS = {
 }
 
 
-def set_folds(k: int) -> None:
-    global FOLDS
-    FOLDS = k
+def set_folds(k: int, fractions: tuple[float, ...]) -> None:
+    global FOLDS, FRACTIONS
+    FOLDS, FRACTIONS = k, fractions
 
 
 def register_variants() -> None:
@@ -126,6 +127,8 @@ def curve(name: str) -> dict:
     rows = gold[~gold["exclude"]].reset_index(drop=True)
     splitter = GroupKFold(n_splits=FOLDS, shuffle=True, random_state=0)  # the folds of out_of_fold
     folds = list(splitter.split(rows, groups=rows["doc_id"]))
+    recorded = json.loads(OUT.read_text()) if OUT.exists() else {}
+    cross_validated = recorded.get(f"cv {FOLDS}-fold", {}).get(name)
     points = []
     for fraction in FRACTIONS:
         parts, sizes = [], []
@@ -136,9 +139,12 @@ def curve(name: str) -> dict:
             train = rows.iloc[train_idx]
             train = train[train["doc_id"].isin(chosen)]
             sizes.append(len(train))
-            parts.append(fit_model(train, name).predict(rows.iloc[test_idx]))
-        predicted = pd.concat(parts).sort_index()
-        result = scores(rows, predicted)["overall"]
+            if fraction < 1 or cross_validated is None:
+                parts.append(fit_model(train, name).predict(rows.iloc[test_idx]))
+        if parts:
+            result = scores(rows, pd.concat(parts).sort_index())["overall"]
+        else:  # all of every training fold: the same fits as `cv`, already measured
+            result = cross_validated["overall"]
         points.append({"fraction": fraction, "training_sentences_mean": round(float(np.mean(sizes)), 1), **result})
         print(name, fraction, {a: r["macro_f1"] for a, r in result.items()}, flush=True)
     return {"folds": f"{FOLDS}-fold grouped by document", "points": points}
@@ -184,22 +190,34 @@ def main() -> None:
     parser.add_argument("what", choices=["cv", "curve", "test"])
     parser.add_argument("names", nargs="+")
     parser.add_argument("--folds", type=int, default=FOLDS, help=f"folds of whole documents (default {FOLDS})")
+    parser.add_argument(
+        "--fractions",
+        default=",".join(map(str, FRACTIONS)),
+        help="curve: shares of each fold's training documents, comma-separated (default %(default)s)",
+    )
     parser.add_argument("--here", action="store_true", help="run in this process (default: one process per name)")
     args = parser.parse_args()
-    set_folds(args.folds)
+    set_folds(args.folds, tuple(float(f) for f in args.fractions.split(",")))
     register_variants()
     load_scheme()
     if len(args.names) > 1 or not args.here:
         for name in args.names:  # each in its own process, so that its peak memory is its own
             subprocess.run(
-                [sys.executable, __file__, args.what, name, "--here", "--folds", str(args.folds)], check=True
+                [sys.executable, __file__, args.what, name, "--here", "--folds", str(args.folds)]
+                + ["--fractions", args.fractions],
+                check=True,
             )
         return
     name = args.names[0]
     started = time.perf_counter()
     result = {"cv": cv, "curve": curve, "test": test}[args.what](name)
     result["bench_seconds"] = round(time.perf_counter() - started, 1)
-    record(args.what if args.what == "test" else f"{args.what} {FOLDS}-fold", name, result)
+    section = args.what if args.what == "test" else f"{args.what} {FOLDS}-fold"
+    if args.what == "curve":  # points of other fractions, from earlier runs, stay
+        earlier = json.loads(OUT.read_text()).get(section, {}).get(name, {}) if OUT.exists() else {}
+        points = {p["fraction"]: p for p in earlier.get("points", []) + result["points"]}
+        result["points"] = [points[f] for f in sorted(points)]
+    record(section, name, result)
     overall = result.get("overall")
     if overall:
         print(name, args.what, {axis: (r["macro_f1"], r["macro_f1_ci"]) for axis, r in overall.items()}, flush=True)

@@ -527,7 +527,7 @@ def agreement(a, b, documents, json_path):
 @main.command()
 @click.option("--gold", required=True, help="A gold .jsonl file or a folder of them.")
 @click.option(
-    "--classifier", cls=ClassifierOption, default="tfidf-lr", show_default=True, help="The classifier to train."
+    "--classifier", cls=ClassifierOption, default="static-rules-lr", show_default=True, help="The classifier to train."
 )
 @click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False), help="Model file to write (.skops).")
 @click.option(
@@ -564,7 +564,7 @@ def train(gold, classifier, out_path, folds, split, documents, teacher, unlabell
 
     \b
     Example:
-      argmine train --gold corpus/gold --classifier tfidf-lr --out models/mine.skops
+      argmine train --gold corpus/gold --classifier static-rules-lr --out models/mine.skops
     """
     import time
 
