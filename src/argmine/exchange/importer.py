@@ -82,7 +82,7 @@ def import_annotations(
             if not reviewed:
                 unreviewed.append(where)
                 continue
-        who = row.pop("_who", "") or (annotator if fmt in WITHOUT_PREDICTIONS else "")
+        who = row.pop("_who", "")  # the tool's user, as the reader found it
         if row.get("annotator") and known and not changed:
             pass  # still the labels argmine exported: their annotator stands
         elif who:
