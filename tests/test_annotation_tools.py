@@ -107,6 +107,15 @@ def tool_python(tool: str) -> Path:
     return venv / "bin"
 
 
+def terminate_with_parent() -> None:
+    """In a server process before it starts (Linux): SIGTERM when the test process dies, so that
+    even a killed pytest, which runs no fixture teardown, leaves no server behind."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -135,7 +144,13 @@ class Server:
         log = (self.folder / f"{self.name}.log").open("a")
         self.processes.append(
             subprocess.Popen(
-                args, env=self.env, stdout=log, stderr=log, stdin=subprocess.DEVNULL, start_new_session=True
+                args,
+                env=self.env,
+                stdout=log,
+                stderr=log,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+                preexec_fn=terminate_with_parent,
             )
         )
 
