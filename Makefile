@@ -22,9 +22,9 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-# The tests not marked slow: under a minute, for the edit-test loop.
+# The tests not marked slow or integration (the real annotation tools): under a minute, for the edit-test loop.
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python -m pytest -m "not slow and not integration"
 
 # Lint, format and type checks (configured in pyproject.toml); CI runs them before the tests.
 check: $(STAMP)

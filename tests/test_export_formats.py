@@ -169,6 +169,23 @@ def test_doccano_jsonl(tmp_path, gold):
         assert line["text"] == row["text"]
         assert line["label"] == [f"role:{row['role']}", f"level:{row['level']}"]
         assert (line["doc_id"], line["sent_id"], line["section"]) == (row["doc_id"], row["sent_id"], row["section"])
+        assert (line["exported_from"], line["exported_labels"], line["annotator"]) == (
+            "gold",
+            line["label"],
+            row["annotator"],
+        )
+
+
+def test_doccano_predictions_say_they_are_predictions(tmp_path, predictions):
+    """doccano has no predictions: its import makes every label the importing user's, so each record
+    carries what argmine exported, for `argmine import` to tell reviewed labels from argmine's."""
+    out = tmp_path / "pred.doccano.jsonl"
+    assert invoke("export", "--pred", predictions, "--format", "doccano", "--out", out).exit_code == 0
+    lines = [json.loads(x) for x in out.read_text().splitlines()]
+    assert len(lines) == 137
+    assert {(x["exported_from"], x["model"]) for x in lines} == {("prediction", "argmine default")}
+    assert all(x["exported_labels"] == x["label"] for x in lines)
+    assert "annotator" not in lines[0]
 
 
 def test_prodigy_choice_tasks(tmp_path, gold, predictions):
@@ -186,7 +203,18 @@ def test_prodigy_choice_tasks(tmp_path, gold, predictions):
     assert invoke("export", "--pred", predictions, "--format", "prodigy", "--out", out).exit_code == 0
     first = json.loads(out.read_text().splitlines()[0])
     assert "answer" not in first  # to be answered; the predicted options come preselected
-    assert set(first["meta"]) == {"doc_id", "sent_id", "section", "role_confidence", "level_confidence"}
+    assert set(first["meta"]) == {
+        "doc_id",
+        "sent_id",
+        "section",
+        "role_confidence",
+        "level_confidence",
+        "exported_from",
+        "model",
+        "exported_labels",
+    }
+    assert (first["meta"]["exported_from"], first["meta"]["model"]) == ("prediction", "argmine default")
+    assert first["meta"]["exported_labels"] == first["accept"]  # what `argmine import` compares the answer with
 
 
 def test_label_names_come_from_the_scheme():
@@ -207,10 +235,12 @@ def test_label_names_come_from_the_scheme():
     assert doc.cats["role:evidence"] == 1.0 and len(doc.cats) == 9
 
 
-def test_export_needs_one_source(tmp_path):
+def test_export_needs_a_source(tmp_path):
     result = invoke("export", "--format", "doccano", "--out", tmp_path / "x.jsonl")
     assert result.exit_code == 2
-    assert result.output.endswith("Error: give exactly one of --gold GOLD or --pred DIR\n")
+    assert result.output.endswith(
+        "Error: give --gold GOLD, --pred DIR, or both (predictions numbered by the gold's sentences)\n"
+    )
 
 
 def test_export_of_a_folder_without_predictions(tmp_path):
@@ -231,3 +261,47 @@ def test_label_studio_needs_a_folder(tmp_path):
         result.output
         == f"Error: {taken}: is a file; Label Studio export needs a folder for tasks.json and label_config.xml\n"
     )
+
+
+def test_align_to_gold_says_where_the_segmentations_differ():
+    """Merged, split and uncovered gold sentences: each gold sentence takes the labels of the
+    predicted sentence overlapping it most, and every difference is named."""
+    from argmine.exchange.export import align_to_gold
+
+    gold = pd.DataFrame(
+        {
+            "doc_id": ["d"] * 5,
+            "sent_id": [1, 2, 3, 4, 5],
+            "section": [""] * 5,
+            "text": ["A.", "B.", "C is long.", "D.", "E."],
+            "start": [0, 10, 20, 40, 60],
+            "end": [8, 18, 38, 48, 68],
+        }
+    )
+    pred = pd.DataFrame(
+        {
+            "doc_id": ["d"] * 5 + ["other"],
+            "sent_id": [1, 2, 3, 4, 5, 1],
+            "section": [""] * 6,
+            "text": ["A.", "B. C is", "long.", "D.", "Tail.", "Elsewhere."],
+            "start": [0, 10, 30, 40, 70, 0],
+            "end": [8, 29, 38, 48, 80, 10],
+            "role": ["none", "benefit", "challenge", "none", "none", "none"],
+            "level": ["none"] * 6,
+            "role_confidence": [0.5] * 6,
+        }
+    )
+    rows, differences = align_to_gold(pred, gold)
+    assert differences == [
+        "d: gold sentence 3 spans predicted sentences 2 and 3 (it takes the labels of 2)",
+        "d: gold sentence 5 has no predicted sentence; left out",
+        "d: predicted sentence 2 spans gold sentences 2 and 3",
+    ]
+    assert list(zip(rows["doc_id"], rows["sent_id"], rows["run_sent_id"].fillna(0).astype(int), rows["role"])) == [
+        ("d", 1, 1, "none"),
+        ("d", 2, 2, "benefit"),
+        ("d", 3, 2, "benefit"),
+        ("d", 4, 4, "none"),
+        ("other", 1, 0, "none"),  # a document the gold does not hold keeps its own sentences
+    ]
+    assert list(rows["text"][:4]) == ["A.", "B.", "C is long.", "D."]  # the gold's text

@@ -386,7 +386,10 @@ def compare(gold, classifiers, folds, split, documents, out_prefix):
 
 
 @main.command()
-@click.option("--gold", help="A gold .jsonl file or a folder of them.")
+@click.option(
+    "--gold",
+    help="A gold .jsonl file or a folder of them; with --pred, the gold whose sentence ids the predictions take.",
+)
 @click.option(
     "--pred",
     "pred_path",
@@ -418,24 +421,32 @@ def export(gold, pred_path, fmt, out_path, documents):
     (role:benefit, level:none), for `spacy train` (the gold's excluded rows,
     run-in headings, left out). label-studio: a folder with
     tasks.json (gold labels as annotations, predictions as predictions with
-    scores) and label_config.xml. doccano, prodigy: JSONL tasks.
+    scores) and label_config.xml. doccano, prodigy: JSONL tasks. Every task
+    says what argmine exported (exported_from: gold or prediction, and
+    exported_labels), so that `argmine import` tells changed labels from
+    argmine's own. --pred with --gold: the predictions of the gold's documents,
+    one per gold sentence, with the gold's sent_id (a warning names each place
+    where the run's sentences and the gold's differ).
 
     \b
     Examples:
       argmine export --gold corpus/gold --format csv --out gold.csv
       argmine export --gold corpus/gold --format spacy --out train.spacy
       argmine export --pred out --format label-studio --out ls/
+      argmine export --pred out --gold corpus/gold/crs-mq9-reaper.jsonl --format doccano --out mq9.pred.jsonl
       argmine export --gold corpus/gold/crs-mq9-reaper.jsonl --format prodigy --out mq9.prodigy.jsonl
     """
     from .exchange.export import TABLE_FORMATS
     from .exchange.export import export as export_rows
 
-    if bool(gold) == bool(pred_path):
-        raise click.UsageError("give exactly one of --gold GOLD or --pred DIR")
+    if not gold and not pred_path:
+        raise click.UsageError("give --gold GOLD, --pred DIR, or both (predictions numbered by the gold's sentences)")
     _not_an_input(out_path, gold, pred_path)
     result = export_rows(fmt, out_path, gold, pred_path, documents)
     from .render.markdown import counted
 
+    for difference in result["differences"]:
+        click.echo(f"Warning: {difference}", err=True)
     what = counted(result["rows"], "row" if fmt in TABLE_FORMATS else "sentence")
     click.echo(f"{what} written to {' and '.join(map(str, result['files']))}")
 
@@ -452,19 +463,31 @@ def export(gold, pred_path, fmt, out_path, documents):
 @click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False), help="Gold file to write (.jsonl).")
 @click.option("--doc-id", default="", help="Document id of tasks that carry none (default: the --out file's name).")
 @click.option(
-    "--annotator", help="Keep only this annotator's annotations; also names the annotator where the export does not."
+    "--annotator",
+    help="Keep only this annotator's annotations, as the tool names them: Label Studio's user id or email, "
+    "Prodigy's _annotator_id; for doccano, the user whose export file FILE is (doccano writes one per user).",
+)
+@click.option(
+    "--reviewed",
+    is_flag=True,
+    help="doccano: every example in FILE was checked by a person (exported as approved only), so argmine's "
+    "predictions nobody changed count as labels.",
 )
 @click.option("--force", is_flag=True, help="Replace --out if it exists.")
-def import_(file, fmt, out_path, doc_id, annotator, force):
+def import_(file, fmt, out_path, doc_id, annotator, reviewed, force):
     """Turn an annotation tool's export back into a gold file.
 
     Reads Label Studio's JSON export, doccano's JSONL or Prodigy's JSONL (db-out),
-    checks every label against the label scheme, keeps the annotator ids and
-    writes one gold row per labelled sentence.
+    checks every label against the label scheme and writes one gold row per
+    labelled sentence. Each row's annotator is the one argmine exported while
+    the labels are unchanged, else the tool's user; what the tool recorded
+    about its user is kept beside it as tool_annotator. In a doccano export,
+    argmine's predictions nobody changed are left out (see --reviewed).
 
     \b
-    Example:
+    Examples:
       argmine import --format label-studio export.json --out corpus/gold/crs-mq9-reaper.jsonl
+      argmine import --format doccano admin.jsonl --annotator admin --out corpus/gold/crs-mq9-reaper.jsonl
     """
     from pathlib import Path
 
@@ -475,9 +498,11 @@ def import_(file, fmt, out_path, doc_id, annotator, force):
     _not_an_input(out, file)
     if out.exists() and not force:
         raise click.UsageError(f"{out} exists; pass --force to replace it")
-    result = import_annotations(file, fmt, doc_id or out.name.removesuffix(".jsonl"), annotator)
+    result = import_annotations(file, fmt, doc_id or out.name.removesuffix(".jsonl"), annotator, reviewed=reviewed)
     write_gold(result["rows"], out)
     skipped = f"; {counted(result['skipped'], 'unlabelled or rejected task')} skipped" if result["skipped"] else ""
+    if result["unreviewed"]:
+        skipped += f"; {result['unreviewed']} of argmine's predictions, unchanged, left out (--reviewed takes them)"
     labelled = counted(len(result["rows"]), "labelled sentence")
     click.echo(f"{labelled} written to {out}{skipped}")
 
