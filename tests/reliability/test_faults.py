@@ -38,7 +38,7 @@ from conftest import ROOT
 
 pytestmark = pytest.mark.slow  # runs killed and interrupted midway, in subprocesses
 
-COPIES = 3  # of each of the 12 bundled documents: 36 documents, a few seconds of work
+COPIES = 3  # of each of the 33 bundled documents: 99 documents, a few seconds of work with --model fast
 DEADLINE = 60  # seconds for anything to happen; the tests never wait that long when argmine works
 PROMPT = 10  # seconds within which a stopped run must have exited (it takes well under one)
 PER_DOCUMENT = (".sentences.jsonl", ".summary.md", ".html", ".summary.json")
@@ -50,7 +50,7 @@ ENV = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "src
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory):
-    """36 documents: copies of corpus/raw's .txt and .md files under distinct names."""
+    """99 documents: copies of corpus/raw's .txt and .md files under distinct names."""
     folder = tmp_path_factory.mktemp("faults") / "in"
     folder.mkdir()
     for source in sorted((ROOT / "corpus" / "raw").iterdir()):
@@ -76,7 +76,12 @@ def reference(corpus, tmp_path_factory, doc_ids):
 
 
 def command(corpus: Path, out: Path, jobs: int) -> list[str]:
-    return [sys.executable, "-m", "argmine", "run", str(corpus), "--out", str(out), "--quiet", "--jobs", str(jobs)]
+    # The fast model: these tests are about stopping and resuming runs, and 99 documents through the
+    # fine-tuned default take minutes per run.
+    return [
+        *[sys.executable, "-m", "argmine", "run", str(corpus), "--out", str(out), "--quiet"],
+        *["--jobs", str(jobs), "--model", "fast"],
+    ]
 
 
 def statuses(out: Path) -> dict[str, str]:
