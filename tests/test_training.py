@@ -31,62 +31,28 @@ def test_train_reports_progress_and_records_its_documents(tmp_path):
     assert model.training_documents() == {"crs-mq9-reaper", "crs-sri-lanka-election"}
 
 
+def argmine(command: str, gold, *options: str):
+    """An argmine command on a small gold whose documents are corpus/raw's."""
+    return CliRunner().invoke(
+        main, [command, "--gold", str(gold), "--documents", str(ROOT / "corpus" / "raw"), *options]
+    )
+
+
 def test_train_without_cross_validation_says_so(tmp_path):
     gold = small_gold(tmp_path, "crs-mq9-reaper", "crs-sri-lanka-election")
     out = tmp_path / "m.skops"
-    result = CliRunner().invoke(
-        main,
-        [
-            "train",
-            "--gold",
-            str(gold),
-            "--documents",
-            str(ROOT / "corpus" / "raw"),
-            "--classifier",
-            "words-lr",
-            "--cv",
-            "none",
-            "--out",
-            str(out),
-        ],
-    )
+    result = argmine("train", gold, "--classifier", "words-lr", "--cv", "none", "--out", str(out))
     assert result.exit_code == 0, result.output
     assert "cross-validation" not in result.stderr and "no scores recorded" in result.stdout
     assert load_model(out).metadata["cross_validation"] == {"folds": "none"}
-    refused = CliRunner().invoke(
-        main,
-        [
-            "evaluate",
-            "--gold",
-            str(gold),
-            "--documents",
-            str(ROOT / "corpus" / "raw"),
-            "--model",
-            "rules",
-            "--cv",
-            "none",
-        ],
-    )
+    refused = argmine("evaluate", gold, "--model", "rules", "--cv", "none")
     assert refused.exit_code == 2 and "'documents:K' (K >= 2), got 'none'" in refused.output
 
 
 def test_evaluate_says_when_the_model_saw_the_gold(tmp_path):
     gold = small_gold(tmp_path, "crs-mq9-reaper", "crs-sri-lanka-election")
     out = tmp_path / "m.skops"
-    result = CliRunner().invoke(
-        main,
-        [
-            "train",
-            "--gold",
-            str(gold),
-            "--classifier",
-            "words-lr",
-            "--out",
-            str(out),
-            "--documents",
-            str(ROOT / "corpus" / "raw"),
-        ],
-    )
+    result = argmine("train", gold, "--classifier", "words-lr", "--out", str(out))
     assert result.exit_code == 0, result.output
     assert "cross-validation: fold 2 of 2 done" in result.output  # stderr is mixed in by CliRunner
     model = load_model(out)
