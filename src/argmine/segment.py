@@ -48,11 +48,20 @@ class AbbreviationBoundaries:
         self.split_before_function_word = set(split_after_before_function_word)
 
     def __call__(self, doc: Doc) -> Doc:
-        tokens = list(doc)  # spaCy makes a new Token object at every access: make each once
-        for i in range(2, len(tokens)):
-            token, prev = tokens[i], tokens[i - 1]
+        import numpy as np
+        from spacy.attrs import ORTH, SENT_START
+
+        # Only sentence starts, and tokens after a listed abbreviation, can change: find them with
+        # arrays (spaCy makes a new Token object at every access, slow over every token).
+        values = doc.to_array([SENT_START, ORTH])
+        if len(values) < 3:
+            return doc
+        split_after = np.isin(values[:-1, 1], [doc.vocab.strings[w] for w in self.split_before_function_word])
+        candidates = np.flatnonzero((values[1:, 0] == 1) | split_after) + 1
+        for i in candidates[candidates >= 2].tolist():
+            token, prev = doc[i], doc[i - 1]
             if token.is_sent_start:
-                word = tokens[i - 2]
+                word = doc[i - 2]
                 after_abbreviation = prev.text == "." and not word.whitespace_ and word.text[-1].isalpha()
                 if token.text[0].islower() or (
                     after_abbreviation and (token.text[0].isdigit() or "." in word.text or word.text in self.no_split)

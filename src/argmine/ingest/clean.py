@@ -186,7 +186,7 @@ def assemble_document(
                 counts["figures and tables" if settings()["table_caption"].match(cleaned) else "title repeated"] += 1
                 continue
             if heading_words is None:
-                heading_words = Counter(m.group(0).lower() for m in _WORD_TOKEN.finditer(text))
+                heading_words = Counter(map(str.lower, _WORD_TOKEN.findall(text)))
             cleaned = _respace(cleaned, heading_words, text)
             junk = _line_reason(cleaned, False) or ("list numbers" if _ENUMERATOR.match(cleaned) else "")
             junk = junk or ("figures and tables" if _CAPTION_WORD.match(cleaned) else "")
@@ -497,7 +497,7 @@ def _line_reason(stripped: str, markdown: bool) -> str:
         return "page numbers"
     if _URL_LINE.match(stripped):
         return "URL lines"
-    letters = sum(c.isalpha() for c in stripped)
+    letters = sum(map(str.isalpha, stripped))
     if len(stripped) >= 4 and letters * 4 < len(stripped.replace(" ", "")):
         return "non-text lines"  # numbers, symbols, scanning noise
     for reason, patterns in settings()["furniture"].items():
@@ -659,9 +659,10 @@ def _deletions_by_part(
 def _vocabulary(text: str) -> set[str]:
     """Lower-cased words of ``text`` and the pairs of its hyphenated compounds ("long-term"),
     to tell a line-end hyphenation ("infor-mation") from a compound broken at a line end."""
-    words: set[str] = set()
-    for m in _WORD.finditer(text):
-        parts = m.group(0).lower().split("-")
+    found = set(map(str.lower, _WORD.findall(text)))
+    words = {w for w in found if "-" not in w}
+    for compound in found - words:
+        parts = compound.split("-")
         words.update(parts)
         words.update(f"{a}-{b}" for a, b in zip(parts, parts[1:]))
     return words

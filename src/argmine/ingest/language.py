@@ -18,10 +18,13 @@ __all__ = ["check_language", "english_share", "is_prose", "looks_foreign"]
 
 # A character of a script written without spaces (Chinese, Japanese, Thai) counts as a word.
 _WORD_TOKEN = re.compile(r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|[^\W\d_]+")
+_DOMAINS = ("gov", "com", "org", "net", "edu", "int", "mil", "io", "eu", "uk")
 _ADDRESS = re.compile(
-    r"(?:https?://|ftp://|www\.)\S+|\S+@\S+\.\w+|\b[\w-]+(?:\.[\w-]+)*\.(?:gov|com|org|net|edu|int|mil|io|eu|uk)\b\S*",
+    rf"(?:https?://|ftp://|www\.)\S+|\S+@\S+\.\w+|\b[\w-]+(?:\.[\w-]+)*\.(?:{'|'.join(_DOMAINS)})\b\S*",
     re.IGNORECASE,
 )
+# Every address holds one of these (in lower case); a text without any has none to take out.
+_ADDRESS_SIGNS = ("://", "www.", "@", *(f".{domain}" for domain in _DOMAINS))
 _NUMBER = re.compile(r"\d+")
 _LEADER = re.compile(r"(?:\.\s?){4,}|…{2,}|·{3,}|_{4,}")
 _SEPARATOR = re.compile(r"[,;:|•·]")
@@ -65,7 +68,7 @@ def is_prose(text: str) -> bool:
     capitalised words), or a list of terms (a comma, semicolon or colon every few words); web and
     e-mail addresses are left out first."""
     config = settings()["language"]
-    text = _ADDRESS.sub(" ", text)
+    text = _without_addresses(text)
     if len(_LEADER.findall(text)) >= 2:
         return False
     words = _WORD_TOKEN.findall(text)
@@ -82,5 +85,11 @@ def english_share(text: str) -> tuple[float, int]:
     and the number of words (web and e-mail addresses left out)."""
     from spacy.lang.en.stop_words import STOP_WORDS
 
-    words = _WORD_TOKEN.findall(_ADDRESS.sub(" ", text).lower())
-    return sum(w in STOP_WORDS for w in words) / max(len(words), 1), len(words)
+    words = _WORD_TOKEN.findall(_without_addresses(text).lower())
+    return sum(map(STOP_WORDS.__contains__, words)) / max(len(words), 1), len(words)
+
+
+def _without_addresses(text: str) -> str:
+    """``text`` with its web and e-mail addresses replaced by a space."""
+    lower = text.lower()
+    return _ADDRESS.sub(" ", text) if any(sign in lower for sign in _ADDRESS_SIGNS) else text
