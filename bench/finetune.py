@@ -50,10 +50,8 @@ FOLDS = 5
 FRACTIONS = (0.25, 0.5, 0.75, 1.0)
 
 # finetuned-minilm with other settings (its defaults: 3 epochs, lr 5e-5, max_length 64, heading on,
-# one encoder for both axes); "per axis" is a network of its own for each axis.
-PER_AXIS = "finetuned-minilm per axis"
+# one encoder for both axes).
 VARIANTS = {
-    PER_AXIS: {},
     "finetuned-minilm 2 epochs": {"epochs": 2},
     "finetuned-minilm 4 epochs": {"epochs": 4},
     "finetuned-minilm lr 3e-5": {"learning_rate": 3e-5},
@@ -72,7 +70,7 @@ def set_folds(k: int, fractions: tuple[float, ...]) -> None:
 
 def register_variants() -> None:
     for name, settings in VARIANTS.items():
-        register(name, help=f"bench variant: finetuned-minilm with {settings}", joint=name != PER_AXIS)(
+        register(name, help=f"bench variant: finetuned-minilm with {settings}", joint=True)(
             lambda axis, settings=settings: FinetunedClassifier(axis=axis, **settings)
         )
 

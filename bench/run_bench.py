@@ -6,7 +6,8 @@ Builds corpora by repeating the bundled documents in corpus/raw (copies named
 - end-to-end sentences/s of `argmine run CORPUS --out OUT --quiet --model M`, one process, as a
   child process timed from its start to its exit (start-up, model loading and the combined
   outputs included), on a corpus of at least 20,000 sentences, for each bundled model M and
-  the rules, each against its speed rule (MODELS: the least ratio to the sentencizer);
+  the rules, each against its speed rule (MODELS: the least ratio to the sentencizer; accurate
+  has none);
 - sentences/s of spaCy's blank English pipeline with the `sentencizer` alone on the same
   files' text: in a child process timed the same way (start-up included), and its processing
   alone; the ratio of argmine's throughput to each, and argmine's own processing throughput
@@ -46,7 +47,7 @@ MIN_SENTENCES = 20_000
 HELP_RUNS = 9
 TARGETS = {"rss_growth_max": 0.10, "help_seconds_max": 0.5}
 # The speed rule of each model: its end-to-end throughput at least this share of the sentencizer's.
-MODELS = {"default": 0.05, "fast": 0.5, "rules": 0.5}
+MODELS = {"default": 0.05, "accurate": None, "fast": 0.5, "rules": 0.5}
 
 SENTENCIZER = """
 import sys, time, json
@@ -149,7 +150,9 @@ def main() -> dict:
             "ratio_end_to_end": run["sentences_per_second"] / sentencizer["sentences_per_second"],
             "ratio_end_to_end_cpu": run["sentences_per_cpu_second"] / sentencizer["sentences_per_cpu_second"],
             "ratio_at_least": MODELS[name],
-            "met": run["sentences_per_second"] / sentencizer["sentences_per_second"] >= MODELS[name],
+            "met": None
+            if MODELS[name] is None
+            else run["sentences_per_second"] / sentencizer["sentences_per_second"] >= MODELS[name],
         }
         for name, run in models.items()
     }
@@ -178,7 +181,7 @@ def main() -> dict:
         },
         "help_seconds": {"median": statistics.median(helps), "runs": helps},
         "targets": {
-            **{f"{name}_speed_rule": rule["met"] for name, rule in speed_rules.items()},
+            **{f"{name}_speed_rule": rule["met"] for name, rule in speed_rules.items() if rule["met"] is not None},
             "rss_growth_under_10_percent": growth < TARGETS["rss_growth_max"],
             "help_under_0.5_s": statistics.median(helps) < TARGETS["help_seconds_max"],
         },
@@ -199,8 +202,13 @@ def report(r: dict) -> str:
         f"end to end, {s['processing_sentences_per_second']:.0f} processing only",
         *(
             f"--model {name + ':':9}        {m['sentences_per_second']:.0f} sentences/s end to end, ratio "
-            f"{m['ratio_end_to_end']:.3f} (rule >= {m['ratio_at_least']}: {'met' if m['met'] else 'NOT met'});"
-            f" in CPU time {m['ratio_end_to_end_cpu']:.3f}"
+            f"{m['ratio_end_to_end']:.3f} "
+            + (
+                "(no rule)"
+                if m["met"] is None
+                else f"(rule >= {m['ratio_at_least']}: {'met' if m['met'] else 'NOT met'})"
+            )
+            + f"; in CPU time {m['ratio_end_to_end_cpu']:.3f}"
             for name, m in r["models"].items()
         ),
         f"default, processing only: ratio {r['ratio_processing']:.3f} (argmine "

@@ -66,7 +66,7 @@ def test_save_and_load_roundtrip(tmp_path, gold):
     assert loaded.predict(gold)["role"].tolist() == model.predict(gold)["role"].tolist()
 
 
-@pytest.mark.parametrize("name", ["default", "fast"])
+@pytest.mark.parametrize("name", ["default", "accurate", "fast"])
 def test_bundled_model_metadata(name):
     meta = load_model(name).metadata
     assert meta["scheme"] == load_scheme().as_dict()
@@ -77,7 +77,7 @@ def test_bundled_model_metadata(name):
 def test_model_errors(tmp_path):
     with pytest.raises(
         ModelError,
-        match=r"^nope: no such model file or bundled model; give a .skops path or one of: default, fast, rules$",
+        match=r"^nope: no such model file or bundled model; give a .skops path or one of: accurate, default, fast, rules$",
     ):
         load_model("nope")
     broken = tmp_path / "broken.skops"
@@ -149,7 +149,7 @@ def test_lower_case_cue_matching_counts_what_ignorecase_counts():
     assert [lowered for _, lowered in _prepare(texts)] == [True, True, False, False, False, True]
 
 
-@pytest.mark.parametrize("name", ["default", "fast"])
+@pytest.mark.parametrize("name", ["default", "accurate", "fast"])
 def test_bundled_model_labels_with_the_scheme(gold, name):
     model = load_model(name)
     predicted = model.predict(gold.head(20))

@@ -147,7 +147,7 @@ def test_every_bundled_model_is_what_make_train_builds_from_the_current_gold():
     from argmine.model import bundled_models, load_model
 
     commands = make_train_commands()
-    assert set(commands) == set(bundled_models()) == {"default", "fast"}
+    assert set(commands) == set(bundled_models()) == {"default", "accurate", "fast"}
     gold_files = {f.name: hashlib.sha256(f.read_bytes()).hexdigest() for f in sorted(GOLD.glob("*.jsonl"))}
     for name, args in commands.items():
         model = load_model(name)

@@ -18,7 +18,7 @@ from conftest import GOLD, ROOT
 
 DEFAULT = resources.files("argmine").joinpath("models/default.skops")
 RETRAIN = "retrain it with `argmine train`"
-CHOOSE = "give a model file written by `argmine train` (.skops), or a bundled model: default, fast, rules"
+CHOOSE = "give a model file written by `argmine train` (.skops), or a bundled model: accurate, default, fast, rules"
 TRUNCATED = "a damaged or truncated zip archive (a model file cut short?); copy it again, or " + CHOOSE
 EMPTY = "an empty file, not a model file (a copy or download cut short?); copy it again, or " + CHOOSE
 SCHEME = "role: benefit, challenge, recommendation, none; level: grand_strategic, strategic, practical, none"
@@ -60,7 +60,7 @@ CASES = [
     (
         "missing",
         lambda p: None,
-        "no such model file or bundled model; give a .skops path or one of: default, fast, rules",
+        "no such model file or bundled model; give a .skops path or one of: accurate, default, fast, rules",
     ),
     ("truncated", lambda p: p.write_bytes(DEFAULT.read_bytes()[: len(DEFAULT.read_bytes()) // 2]), TRUNCATED),
     ("empty", lambda p: p.write_bytes(b""), EMPTY),
@@ -89,7 +89,7 @@ CASES = [
     (
         "folder",
         lambda p: p.mkdir(),
-        "a folder, not a model file; give the .skops file inside it, or a bundled model: default, fast, rules",
+        "a folder, not a model file; give the .skops file inside it, or a bundled model: accurate, default, fast, rules",
     ),
     ("zip-not-skops", _zip_without_schema, "a zip archive that is not a skops model file; " + CHOOSE),
     (
