@@ -1,8 +1,9 @@
 import numpy as np
 import pytest
 from sklearn.base import clone
+from sklearn.dummy import DummyClassifier
 
-from argmine.classifiers import features, make_estimator, registered
+from argmine.classifiers import features, make_estimator, register, registered
 from argmine.errors import ModelError
 from argmine.gold import load_gold
 from argmine.model import fit_model, load_model, save_model
@@ -158,3 +159,45 @@ def test_bundled_model_labels_with_the_scheme(gold, name):
         assert set(predicted[axis.name]) <= set(axis.names)
         confidence = predicted[f"{axis.name}_confidence"]
         assert ((1 / len(axis.names) <= confidence) & (confidence <= 1)).all()
+
+
+class JointPrior(DummyClassifier):
+    """A joint classifier for the test: the most frequent label of every axis, from one estimator."""
+
+    def __init__(self, axis=("role", "level"), strategy="prior"):
+        self.axis = axis
+        super().__init__(strategy=strategy)
+
+    def fit(self, X, y):
+        self.fits_ = getattr(self, "fits_", 0) + 1
+        super().fit(X, y)
+        if not isinstance(self.axis, str):
+            self.outputs_ = tuple(self.axis)
+        return self
+
+
+@pytest.fixture
+def joint_prior():
+    from argmine.classifiers import registry
+
+    register("test-joint-prior", help="the most frequent label of each axis", joint=True)(
+        lambda axis: JointPrior(axis=axis)
+    )
+    yield "test-joint-prior"
+    registry._REGISTRY.pop("test-joint-prior")
+
+
+def test_a_joint_classifier_is_fitted_once_for_all_axes_and_labels_each(gold, joint_prior):
+    rows = gold[~gold["exclude"]]
+    model = fit_model(gold, joint_prior)
+    estimator = model.estimators["role"]
+    assert model.estimators["level"] is estimator and estimator.fits_ == 1 and estimator.outputs_ == ("role", "level")
+    predicted = model.predict(gold.head(5))
+    for axis in ("role", "level"):
+        assert set(predicted[axis]) == {rows[axis].value_counts().idxmax()}
+        share = float((rows[axis] == rows[axis].value_counts().idxmax()).mean())
+        np.testing.assert_allclose(predicted[f"{axis}_confidence"], share)
+    # named for one axis it is a plain classifier of that axis
+    mixed = fit_model(gold, f"role={joint_prior}/level=rules")
+    assert mixed.estimators["role"].axis == "role" and not hasattr(mixed.estimators["role"], "outputs_")
+    assert set(mixed.predict(gold.head(5))["role"]) == {rows["role"].value_counts().idxmax()}
