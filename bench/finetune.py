@@ -71,7 +71,7 @@ def set_folds(k: int, fractions: tuple[float, ...]) -> None:
 def register_variants() -> None:
     for name, settings in VARIANTS.items():
         register(name, help=f"bench variant: finetuned-minilm with {settings}", joint=True)(
-            lambda axis, settings=settings: FinetunedClassifier(axis=axis, **settings)
+            lambda axis, settings=settings: FinetunedClassifier(axis=axis, **{"epochs": 4, **settings})
         )
 
 
