@@ -34,7 +34,9 @@ __all__ = [
 ]
 
 MODEL_FORMAT = "argmine-model"
-MODEL_FORMAT_VERSION = 2  # 2: classifiers moved to argmine.classifiers (type names in the files)
+# 2: classifiers moved to argmine.classifiers (type names in the files); 3: a joint estimator is
+# stored once, under its first axis, and "same_as" names the axes that share it.
+MODEL_FORMAT_VERSION = 3
 
 
 @dataclass
@@ -157,8 +159,14 @@ def save_model(model: Model, path: str | Path) -> Path:
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    first: dict[int, str] = {}  # a joint estimator, stored once (skops would write its state per reference)
+    same_as = {axis: first.setdefault(id(e), axis) for axis, e in model.estimators.items()}
+    same_as = {axis: other for axis, other in same_as.items() if other != axis}
+    estimators = {axis: e for axis, e in model.estimators.items() if axis not in same_as}
     with atomic(path) as tmp:
-        sio.dump({"metadata": json.dumps(model.metadata, sort_keys=True), "estimators": model.estimators}, tmp)
+        sio.dump(
+            {"metadata": json.dumps(model.metadata, sort_keys=True), "estimators": estimators, "same_as": same_as}, tmp
+        )
     return path
 
 
@@ -245,6 +253,8 @@ def _read(path: Path, scheme: Scheme) -> Model:
     try:
         metadata = json.loads(data["metadata"])
         estimators = data["estimators"]
+        for axis, other in data.get("same_as", {}).items():
+            estimators[axis] = estimators[other]
     except (TypeError, KeyError, ValueError):
         raise ModelError(f"{path}: not an argmine model file (no metadata); retrain it with `argmine train`") from None
     if not isinstance(metadata, dict) or "scheme" not in metadata:
