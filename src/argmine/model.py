@@ -97,7 +97,7 @@ class Model:
                 sentence.confidences[axis] = float(confidence)
 
 
-def axis_proba(estimator: Any, axis: str, proba: Any) -> tuple[np.ndarray, list[str]]:
+def axis_proba(estimator: Any, axis: str, proba: Any) -> tuple[np.ndarray | None, list[str]]:
     """The probabilities and the classes of ``axis`` from ``estimator.predict_proba``'s result:
     the result itself for an estimator of one axis, its part for the axis for a joint one
     (``outputs_`` names its axes). None stays None."""

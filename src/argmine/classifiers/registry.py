@@ -11,8 +11,7 @@ axis of the label scheme, or with ``joint=True`` one estimator for all the axes 
 one-line help of ``--classifier``, the line of the docs' classifier table, the types its
 model files may hold (trusted when a model is loaded) and the extra it needs. Every module of
 ``argmine.classifiers`` is imported on the first look-up, so a new module in that package
-registers itself; code outside it (a bench script, a plug-in)
-calls ``register`` before training.
+registers itself; code outside it (a bench script, a plug-in) calls ``register`` before training.
 """
 
 from __future__ import annotations
@@ -138,9 +137,14 @@ def joint(spec: str) -> bool:
     return "=" not in spec and get(spec).joint
 
 
-def make_estimator(spec: str, axis: str) -> Any:
-    """The unfitted estimator the classifier ``spec`` builds for ``axis``; the spec may name one
-    classifier per axis ("role=rules+words/level=words-lr"), otherwise one name serves every axis."""
+def make_estimator(spec: str, axis: str | tuple[str, ...]) -> Any:
+    """The unfitted estimator the classifier ``spec`` builds for ``axis`` (a tuple of axes for a
+    joint classifier); the spec may name one classifier per axis ("role=rules+words/level=words-lr"),
+    otherwise one name serves every axis."""
+    if not isinstance(axis, str):
+        if not joint(spec):
+            raise ModelError(f"classifier '{spec}' is not a joint classifier; build one estimator per axis")
+        return get(spec).factory(axis)
     name = per_axis(spec).get(axis) if "=" in spec else spec
     if name is None:
         raise ModelError(f"classifier '{spec}' names no classifier for the axis '{axis}'; add {axis}=NAME")
