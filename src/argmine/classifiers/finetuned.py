@@ -190,11 +190,12 @@ class FinetunedClassifier(ClassifierMixin, BaseEstimator):
         scheme = load_scheme(self.scheme_path)
         names = [scheme.axis(axis).names for axis in axes]
         X = features(X)
-        Y = np.asarray(y, dtype=object).reshape(len(y), -1) if len(y) else np.empty((0, len(axes)), dtype=object)
+        Y = np.asarray(y, dtype=object)
         if len(X) != len(Y):
             raise ValueError(f"X has {len(X)} rows but y has {len(Y)} labels")
         if len(Y) == 0:
             raise ValueError("cannot fit on no rows")
+        Y = Y.reshape(len(Y), -1)  # one column of labels per axis
         if Y.shape[1] != len(axes):
             raise ValueError(f"y has {Y.shape[1]} columns of labels for the {len(axes)} axes {', '.join(axes)}")
         if self.class_weight not in ("balanced", None):
