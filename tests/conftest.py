@@ -4,6 +4,12 @@ from pathlib import Path
 
 import pytest
 
+from argmine.model import _skops_io
+
+# skops as `argmine run` imports it (without its default trust of every scikit-learn estimator),
+# before any test imports it otherwise: model files load in the tests as they do for users.
+_skops_io()
+
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "corpus" / "raw" / "japan-nato-cooperation.txt"
 GOLD = ROOT / "corpus" / "gold"

@@ -9,7 +9,7 @@ from argmine.evaluation import evaluate_model
 from argmine.explain import explain
 from argmine.gold import load_gold
 from argmine.ingest import ingest
-from argmine.model import Model
+from argmine.model import Model, load_model, save_model
 from argmine.run import process_file
 from argmine.scheme import load_scheme
 from argmine.segment import segment
@@ -31,7 +31,7 @@ def gold():
 
 
 @pytest.mark.parametrize("name", params())
-def test_run_evaluate_and_explain_agree(name, gold):
+def test_run_evaluate_and_explain_agree(name, gold, tmp_path):
     rows = gold[~gold["exclude"]]
     axes = load_scheme().axis_names
     estimators = {}
@@ -55,6 +55,15 @@ def test_run_evaluate_and_explain_agree(name, gold):
         np.testing.assert_allclose(
             predicted[f"{axis}_confidence"], [p[label] for p, label in zip(predicted[f"{axis}_proba"], labels)]
         )
+    # its model file loads, trusting only the types argmine names (skops' own list is empty)
+    from skops.io._trusted_types import SKLEARN_ESTIMATOR_TYPE_NAMES
+
+    assert SKLEARN_ESTIMATOR_TYPE_NAMES == []
+    loaded = load_model(
+        save_model(Model(estimators, {"classifier": name, "scheme": load_scheme().as_dict()}), tmp_path / "m.skops")
+    )
+    for axis in model.estimators:
+        np.testing.assert_array_equal(loaded.predict(sentences)[axis], predicted[axis])
     report = evaluate_model(gold, model)
     for axis in model.estimators:
         accuracy = float((model.predict(rows)[axis].to_numpy() == rows[axis].to_numpy()).mean())

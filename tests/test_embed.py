@@ -95,6 +95,15 @@ def test_shipped_static_model_is_small_and_self_contained():
     assert config["hidden_dim"] == 256 and not config["tokenizer_name"].startswith("/")
 
 
+def test_static_model_built_from_its_files_embeds_as_model2vec_loads_it():
+    from model2vec import StaticModel
+
+    texts = ["We should invest in cyber defence.", "Risks grow.", "word " * 600, ""]
+    ours = embed._load_static()(texts)
+    theirs = StaticModel.from_pretrained(static_model_path(), normalize=True).encode(texts, use_multiprocessing=False)
+    np.testing.assert_array_equal(ours, theirs.astype(np.float32))
+
+
 @pytest.mark.parametrize("name", EMBEDDING_CLASSIFIERS)
 def test_classes_match_probability_columns(name, gold):
     X, y = features(gold), gold["role"].to_numpy()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -140,6 +141,26 @@ def fit_model(gold: pd.DataFrame, classifier: str, scheme: Scheme | None = None)
     return Model(estimators, {"classifier": classifier, "scheme": scheme.as_dict()})
 
 
+def _skops_io():
+    """skops.io, imported without its default list of trusted scikit-learn estimators.
+
+    skops builds that list when imported by importing every module of scikit-learn (and torch,
+    through scikit-learn's array-API shims, when it is installed): seconds at every start.
+    argmine does not use the list: it trusts only the types its registry names
+    (``classifiers.trusted_types``), scikit-learn's included.
+    """
+    if "skops.io" not in sys.modules:
+        import sklearn.utils
+
+        every_estimator = sklearn.utils.all_estimators
+        sklearn.utils.all_estimators = lambda *args, **kwargs: []
+        try:
+            import skops.io  # noqa: F401
+        finally:
+            sklearn.utils.all_estimators = every_estimator
+    return sys.modules["skops.io"]
+
+
 def save_model(model: Model, path: str | Path) -> Path:
     """Write a model to a skops file atomically (a file is there whole or not at all).
 
@@ -155,7 +176,7 @@ def save_model(model: Model, path: str | Path) -> Path:
     Path
         The file written.
     """
-    import skops.io as sio
+    sio = _skops_io()
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -230,7 +251,7 @@ def load_model(name_or_path: str | Path = "default", scheme: Scheme | None = Non
 def _read(path: Path, scheme: Scheme) -> Model:
     import zipfile
 
-    import skops.io as sio
+    sio = _skops_io()
 
     problem = _not_a_model(path)
     if problem is not None:

@@ -16,18 +16,16 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-
-from spacy.language import Language
-from spacy.tokens import Doc
+from typing import TYPE_CHECKING
 
 from .config import bundled_text
 from .types import Document, Sentence
 
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
 
-@Language.factory(
-    "argmine_boundaries",
-    default_config={"no_split_after": [], "split_after_before_function_word": []},
-)
+
 def make_boundaries(nlp, name, no_split_after, split_after_before_function_word):
     return AbbreviationBoundaries(no_split_after, split_after_before_function_word)
 
@@ -74,9 +72,14 @@ class AbbreviationBoundaries:
 
 @lru_cache(maxsize=1)
 def load_segmenter() -> Language:
-    """The spaCy pipeline built from config/segmenter.cfg."""
+    """The spaCy pipeline built from config/segmenter.cfg (spaCy is imported here, on first use)."""
     from spacy import util
+    from spacy.language import Language
 
+    if not Language.has_factory("argmine_boundaries"):
+        Language.factory(
+            "argmine_boundaries", default_config={"no_split_after": [], "split_after_before_function_word": []}
+        )(make_boundaries)
     text = bundled_text("segmenter.cfg")
     config = util.load_config_from_str(text)
     return util.load_model_from_config(config, auto_fill=True, validate=True)

@@ -36,8 +36,20 @@ __all__ = [
     "qualified_name",
 ]
 
-# Types of scikit-learn that skops does not trust by default but argmine's own estimators hold.
-_SKLEARN_TRUSTED = ("sklearn.calibration._CalibratedClassifier", "sklearn.calibration._SigmoidCalibration")
+# The scikit-learn types argmine's estimators are built from. skops trusts every scikit-learn
+# estimator by default, but argmine imports it without that list (model._skops_io: building it
+# imports all of scikit-learn), so each type a model file may hold is named here.
+_SKLEARN_TRUSTED = (
+    "sklearn.calibration.CalibratedClassifierCV",
+    "sklearn.calibration._CalibratedClassifier",
+    "sklearn.calibration._SigmoidCalibration",
+    "sklearn.compose._column_transformer.ColumnTransformer",
+    "sklearn.feature_extraction.text.TfidfTransformer",
+    "sklearn.feature_extraction.text.TfidfVectorizer",
+    "sklearn.linear_model._logistic.LogisticRegression",
+    "sklearn.pipeline.Pipeline",
+    "sklearn.preprocessing._function_transformer.FunctionTransformer",
+)
 _NOT_CLASSIFIERS = {"registry", "features"}
 
 
@@ -152,7 +164,7 @@ def make_estimator(spec: str, axis: str | tuple[str, ...]) -> Any:
 
 
 def trusted_types() -> list[str]:
-    """The only types a model file may hold beyond those skops trusts by default (scikit-learn, numpy)."""
+    """The only types a model file may hold beyond those skops trusts by default (numpy's)."""
     names = set(_SKLEARN_TRUSTED)
     for classifier in registered().values():
         names.update(classifier.trusted)

@@ -158,11 +158,14 @@ def time_limit(seconds: float) -> Iterator[None]:
 
 @lru_cache(maxsize=2)
 def warm(model: str) -> Model:
-    """The model, loaded once per process, and the segmenter loaded with it."""
+    """The model, loaded once per process, and the segmenter loaded with it (after it: skops, when
+    imported, scans every loaded module for each of numpy's and scipy's functions, and spaCy brings
+    in thousands)."""
     from ..segment import load_segmenter
 
+    loaded = load_model(model)
     load_segmenter()
-    return load_model(model)
+    return loaded
 
 
 def _as_given(message: str, task: Task) -> str:
