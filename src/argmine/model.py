@@ -9,6 +9,7 @@ import sys
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -141,7 +142,7 @@ def fit_model(gold: pd.DataFrame, classifier: str, scheme: Scheme | None = None)
     return Model(estimators, {"classifier": classifier, "scheme": scheme.as_dict()})
 
 
-def _skops_io():
+def _skops_io() -> ModuleType:
     """skops.io, imported without its default list of trusted scikit-learn estimators.
 
     skops builds that list when imported by importing every module of scikit-learn (and torch,
