@@ -103,6 +103,19 @@ def test_model_runs_the_shared_encoder_once_for_both_axes(fitted, rows, monkeypa
 
 @needs_finetune
 @pytest.mark.slow
+def test_explain_runs_the_shared_encoder_once_over_the_variants(fitted, rows, monkeypatch):
+    from argmine.explain import explain
+
+    calls = []
+    original = FinetunedClassifier.predict_proba
+    monkeypatch.setattr(FinetunedClassifier, "predict_proba", lambda self, X: calls.append(len(X)) or original(self, X))
+    explained = explain(fitted, rows.head(3))
+    assert len(calls) == 2 and calls[0] == 3 and calls[1] > 3  # the labels, then every left-out variant at once
+    assert all(set(e) == set(AXES) and e["role"]["method"] == "leave-one-word-out" for e in explained)
+
+
+@needs_finetune
+@pytest.mark.slow
 def test_one_axis_is_a_plain_classifier(rows):
     estimator = FinetunedClassifier(axis="level", max_steps=1, max_length=32).fit(features(rows), rows["level"])
     assert not hasattr(estimator, "outputs_") and list(estimator.classes_) == load_scheme().axis("level").names

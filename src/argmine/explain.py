@@ -34,13 +34,20 @@ def explain(model: Model, rows, top_k: int = TOP_K) -> list[dict]:
         return []
     predicted = model.predict(X)
     out: list[dict] = [{} for _ in range(len(X))]
+    variants: tuple[pd.DataFrame, list] | None = None
+    scored: dict[int, object] = {}  # per estimator, its probabilities over the variants: a joint one scores once
     for axis, estimator in model.estimators.items():
         labels = [str(v) for v in predicted[axis]]
         linear = _linear(estimator)
         if linear is not None:
             pushes, method = _by_weights(linear, X, labels), WEIGHTS
         else:
-            pushes, method = _by_leaving_out(estimator, axis, X, labels), LEAVE_ONE_OUT
+            if variants is None:
+                variants = _leave_one_out_variants(X)
+            if id(estimator) not in scored:
+                scored[id(estimator)] = estimator.predict_proba(variants[0])
+            proba, classes = axis_proba(estimator, axis, scored[id(estimator)])
+            pushes, method = _by_leaving_out(proba, classes, variants[1], labels), LEAVE_ONE_OUT
         for i, found in enumerate(pushes):
             ranked = sorted(((name, w) for name, w in found.items() if w > 0), key=lambda item: (-item[1], item[0]))[
                 :top_k
@@ -112,15 +119,15 @@ def _by_weights(linear, X: pd.DataFrame, labels: list[str]) -> list[dict[str, fl
     return pushes
 
 
-def _by_leaving_out(estimator, axis: str, X: pd.DataFrame, labels: list[str]) -> list[dict[str, float]]:
-    """The fall in the label's probability when each word, or the section heading, is left out.
-    All variants of all sentences go to the estimator in one batch."""
+def _leave_one_out_variants(X: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple[int, str | None]]]:
+    """Each sentence as it is, without each of its words in turn, and without its section heading,
+    all in one frame (scored in one batch); and per variant its sentence and what was left out
+    (None for the sentence itself)."""
     variants, owners = [], []
     for i, row in enumerate(X.itertuples(index=False)):
-        words = list(WORD.finditer(row.text))
         variants.append({"text": row.text, "section": row.section, "position": row.position})
         owners.append((i, None))
-        for m in words:
+        for m in WORD.finditer(row.text):
             variants.append(
                 {"text": _without(row.text, m.start(), m.end()), "section": row.section, "position": row.position}
             )
@@ -128,7 +135,11 @@ def _by_leaving_out(estimator, axis: str, X: pd.DataFrame, labels: list[str]) ->
         if row.section not in ("", NO_HEADING):
             variants.append({"text": row.text, "section": NO_HEADING, "position": row.position})
             owners.append((i, f"heading: {row.section}"))
-    proba, classes = axis_proba(estimator, axis, estimator.predict_proba(pd.DataFrame(variants)))
+    return pd.DataFrame(variants), owners
+
+
+def _by_leaving_out(proba, classes: list[str], owners, labels: list[str]) -> list[dict[str, float]]:
+    """The fall in the label's probability when each word, or the section heading, is left out."""
     pushes: list[dict[str, float]] = [{} for _ in labels]
     base = [0.0] * len(labels)
     for (i, name), p in zip(owners, proba):
