@@ -39,7 +39,7 @@ import pandas as pd
 from argmine.classifiers import register
 from argmine.classifiers.finetuned import FinetunedClassifier
 from argmine.evaluation import out_of_fold
-from argmine.evaluation.metrics import score
+from argmine.evaluation.metrics import calibration, score
 from argmine.gold import load_gold
 from argmine.model import fit_model
 from argmine.scheme import load_scheme
@@ -153,15 +153,29 @@ def cv(name: str) -> dict:
     gold = split_gold("train")
     started = time.perf_counter()
     rows, predicted, described, timing = out_of_fold(gold, name, f"documents:{FOLDS}")
+    keep_out_of_fold(name, rows, predicted)
     return {
         "folds": described,
         "sentences": len(rows),
         **scores(rows, predicted),
+        "ece": {axis: c["ece"] for axis, c in calibration(rows, predicted).items()},
         "fit_seconds_per_fold": timing["fit_seconds"],
         "predict_sentences_per_second": timing["predict_sentences_per_second"],
         "wall_seconds": round(time.perf_counter() - started, 1),
         "peak_rss_mib": peak_mib(),
     }
+
+
+def keep_out_of_fold(name: str, rows: pd.DataFrame, predicted: pd.DataFrame) -> None:
+    """The out-of-fold probabilities with the gold labels, in bench/out-of-fold/ (to study
+    calibration or errors without training again)."""
+    axes = load_scheme().axis_names
+    kept = rows[["doc_id", "sent_id", *axes]].copy()
+    for axis in axes:
+        kept[f"{axis}_proba"] = predicted[f"{axis}_proba"].to_numpy()
+    folder = ROOT / "bench" / "out-of-fold"
+    folder.mkdir(exist_ok=True)
+    kept.to_json(folder / f"{name.replace(' ', '_')}.{FOLDS}-fold.jsonl", orient="records", lines=True)
 
 
 def curve(name: str) -> dict:
