@@ -116,6 +116,20 @@ def test_explain_runs_the_shared_encoder_once_over_the_variants(fitted, rows, mo
 
 @needs_finetune
 @pytest.mark.slow
+def test_temperature_divides_the_logits_of_the_axes_it_names(fitted, rows):
+    import copy
+
+    estimator = copy.deepcopy(fitted.estimators["role"])
+    role, level = estimator.predict_proba(features(rows))
+    estimator.temperature = {"role": 2.0}
+    hotter, same = estimator.predict_proba(features(rows))
+    expected = np.sqrt(role) / np.sqrt(role).sum(axis=1, keepdims=True)  # softmax(z / 2) from softmax(z)
+    np.testing.assert_allclose(hotter, expected, rtol=1e-6)
+    np.testing.assert_array_equal(same, level)
+
+
+@needs_finetune
+@pytest.mark.slow
 def test_one_axis_is_a_plain_classifier(rows):
     estimator = FinetunedClassifier(axis="level", max_steps=1, max_length=32).fit(features(rows), rows["level"])
     assert not hasattr(estimator, "outputs_") and list(estimator.classes_) == load_scheme().axis("level").names

@@ -153,6 +153,9 @@ class FinetunedClassifier(ClassifierMixin, BaseEstimator):
     Input: the sentence, and beside it (the second segment) its section heading with
     ``heading`` and the previous and next sentence with ``context``, at most ``max_length``
     tokens. ``encoder``: the folder of the encoder to fine-tune (None: all-MiniLM-L6-v2).
+    ``temperature``: per axis, the number its logits are divided by before the softmax
+    (temperature scaling: above 1 for a network whose confidences run high; an axis it does not
+    name keeps 1).
     Training: ``epochs`` passes (or ``max_steps`` steps, if fewer) of AdamW at ``learning_rate``
     with linear warm-up over the first ``warmup`` share of steps and linear decay, batches of
     ``batch_size``, cross-entropy weighted by ``class_weight`` ("balanced": inverse label
@@ -171,6 +174,7 @@ class FinetunedClassifier(ClassifierMixin, BaseEstimator):
         heading=True,
         context=False,
         encoder=None,
+        temperature=None,
         class_weight="balanced",
         max_steps=None,
         warmup=0.1,
@@ -187,6 +191,7 @@ class FinetunedClassifier(ClassifierMixin, BaseEstimator):
         self.heading = heading
         self.context = context
         self.encoder = encoder
+        self.temperature = temperature
         self.class_weight = class_weight
         self.max_steps = max_steps
         self.warmup = warmup
@@ -275,10 +280,12 @@ class FinetunedClassifier(ClassifierMixin, BaseEstimator):
         if len(X):
             session, tokens = self._runtime()
             encoded = tokens(*input_pairs(X, self.heading, self.context))
+            temperatures = [float((self.temperature or {}).get(axis, 1.0)) for axis in self._axes()]
             for rows in _batches_by_length(np.array([len(ids) for ids, _ in encoded]), 64):
                 inputs = tokens.batch([encoded[i] for i in rows])
                 logits = session.run(["logits"], {k: inputs[k] for k in self._inputs})[0].astype(float)
-                for proba, part in zip(probas, np.split(logits, sizes, axis=1)):
+                for proba, part, temperature in zip(probas, np.split(logits, sizes, axis=1), temperatures):
+                    part = part / temperature
                     part -= part.max(axis=1, keepdims=True)
                     exp = np.exp(part)
                     proba[rows] = exp / exp.sum(axis=1, keepdims=True)
@@ -297,7 +304,8 @@ class FinetunedClassifier(ClassifierMixin, BaseEstimator):
         return state
 
     def __setstate__(self, state):
-        state.setdefault("encoder", None)  # files written before the parameter existed
+        state.setdefault("encoder", None)  # files written before these parameters existed
+        state.setdefault("temperature", None)
         super().__setstate__(state)
 
 
