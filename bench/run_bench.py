@@ -14,7 +14,7 @@ Builds corpora by repeating the bundled documents in corpus/raw (copies named
   (run.json `seconds`, start-up excluded) against the sentencizer's processing alone;
 - the same throughputs and ratio in CPU time (user + system of the child), which a busy
   machine distorts less than wall-clock time;
-- throughput with --jobs 2;
+- throughput with --jobs 2, of the default and of `fast`;
 - peak RSS (ru_maxrss of the child, from os.wait4) of single-process runs over corpora of 10x
   and 100x the bundled documents, and its growth;
 - the start-up time of `argmine --help` (median of 9 runs).
@@ -126,6 +126,7 @@ def main() -> dict:
         models = {name: run_argmine(corpus, work / f"out-{name}", "--model", name) for name in MODELS}
         single = models["default"]
         jobs2 = run_argmine(corpus, work / "out-2", "--jobs", "2")
+        jobs2_fast = run_argmine(corpus, work / "out-2-fast", "--model", "fast", "--jobs", "2")
         sentencizer = child([sys.executable, "-c", SENTENCIZER, str(corpus)])
         inner = json.loads(sentencizer.pop("stdout"))
         sentencizer.update(
@@ -171,6 +172,11 @@ def main() -> dict:
         "end_to_end": single,
         "models": speed_rules,
         "jobs_2": {**jobs2, "speed_up": jobs2["sentences_per_second"] / single["sentences_per_second"]},
+        "jobs_2_fast": {
+            **jobs2_fast,
+            "speed_up": jobs2_fast["sentences_per_second"] / models["fast"]["sentences_per_second"],
+            "ratio_end_to_end": jobs2_fast["sentences_per_second"] / sentencizer["sentences_per_second"],
+        },
         "sentencizer": sentencizer,
         "argmine_processing_sentences_per_second": steady,
         "ratio_processing": steady / sentencizer["processing_sentences_per_second"],
@@ -215,6 +221,8 @@ def report(r: dict) -> str:
         f"{r['argmine_processing_sentences_per_second']:.0f} sentences/s without start-up)",
         f"argmine run --jobs 2:     {r['jobs_2']['sentences_per_second']:.0f} "
         f"sentences/s (x{r['jobs_2']['speed_up']:.2f})",
+        f"--model fast --jobs 2:    {r['jobs_2_fast']['sentences_per_second']:.0f} sentences/s "
+        f"(x{r['jobs_2_fast']['speed_up']:.2f}), ratio {r['jobs_2_fast']['ratio_end_to_end']:.3f}",
         f"peak RSS 10x / 100x:      {r['peak_rss']['10x']:.0f} / {r['peak_rss']['100x']:.0f} "
         f"MiB, growth {100 * r['peak_rss']['growth_10x_to_100x']:.1f}%"
         f" (target < 10%: {'met' if r['targets']['rss_growth_under_10_percent'] else 'NOT met'})",
