@@ -144,6 +144,7 @@ def test_every_bundled_model_is_what_make_train_builds_from_the_current_gold():
     """Each bundled model's metadata: the Makefile's classifier, the gold files as they are now, its teacher."""
     import hashlib
 
+    from argmine.classifiers import joint, make_estimator
     from argmine.model import bundled_models, load_model
 
     commands = make_train_commands()
@@ -152,6 +153,9 @@ def test_every_bundled_model_is_what_make_train_builds_from_the_current_gold():
     for name, args in commands.items():
         model = load_model(name)
         assert model.metadata["classifier"] == option(args, "--classifier"), name
+        for axis, estimator in model.estimators.items():  # built as the registry builds it now
+            spec = tuple(model.estimators) if joint(model.metadata["classifier"]) else axis
+            assert repr(estimator) == repr(make_estimator(model.metadata["classifier"], spec)), f"{name}: {axis}"
         assert model.metadata["training_data"]["file_sha256"] == gold_files, f"{name}: retrain it with make train"
         teacher = option(args, "--teacher")
         if teacher:
