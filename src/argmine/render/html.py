@@ -273,9 +273,11 @@ def _sentence(s, look: dict) -> str:
     role, level = s.labels[role_axis], s.labels[level_axis]
     role_symbol, _ = look["role"][role]
     level_symbol, _ = look["level"][level]
+    # from the confidences as the sentences file holds them (4 decimals), so both show the same
+    role_confidence, level_confidence = (round(s.confidences[axis], 4) for axis in (role_axis, level_axis))
     hover = (
-        f"sentence {s.sent_id} · {_human(role_axis)}: {_human(role)}, confidence {s.confidences[role_axis]:.2f}"
-        f" · {_human(level_axis)}: {_human(level)}, confidence {s.confidences[level_axis]:.2f}"
+        f"sentence {s.sent_id} · {_human(role_axis)}: {_human(role)}, confidence {role_confidence:.2f}"
+        f" · {_human(level_axis)}: {_human(level)}, confidence {level_confidence:.2f}"
     )
     if s.explanation:
         pushed = [f["feature"] for entry in s.explanation.values() for f in entry["features"][:3]]
