@@ -158,9 +158,9 @@ def time_limit(seconds: float) -> Iterator[None]:
 
 @lru_cache(maxsize=2)
 def warm(model: str) -> Model:
-    """The model, loaded once per process, and the segmenter loaded with it (after it: skops, when
-    imported, scans every loaded module for each of numpy's and scipy's functions, and spaCy brings
-    in thousands)."""
+    """The model, loaded once per process, and the segmenter loaded with it. The model first:
+    skops, when imported, looks for each of numpy's and scipy's functions through the loaded
+    modules in import order, and spaCy (with torch, when installed) loads thousands."""
     from ..segment import load_segmenter
 
     loaded = load_model(model)
