@@ -7,7 +7,14 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "src" / "argmine"
-FOUNDATION = {"argmine.errors", "argmine.types", "argmine.files", "argmine.config", "argmine.scheme"}
+FOUNDATION = {
+    "argmine.errors",
+    "argmine.types",
+    "argmine.files",
+    "argmine.config",
+    "argmine.scheme",
+    "argmine.spacy_import",
+}
 
 
 def module_name(path: Path) -> str:

@@ -72,3 +72,26 @@ def test_block_longer_than_max_length_is_cut_at_whitespace(monkeypatch):
     monkeypatch.setattr(seg.load_segmenter(), "max_length", 20)
     assert [s.text for s in segment(document)] == ["The first sentence", "is long.", "A second", "one follows here."]
     assert seg._pieces("abcdefghij klm", 4) == [(0, "abcd"), (4, "efgh"), (8, "ij"), (11, "klm")]
+
+
+def test_spacy_is_imported_without_torch_and_torch_still_imports_after():
+    """Segmenting loads spaCy without torch (its import is most of a run's start-up); code that
+    needs torch afterwards (fine-tuning) still gets it."""
+    import subprocess
+    import sys
+    from importlib.util import find_spec
+
+    code = (
+        "import sys\n"
+        "from argmine.segment import segment\n"
+        "from argmine.ingest import parse\n"
+        "sentences = segment(parse('One sentence. Another one.', doc_id='d'))\n"
+        "assert [s.text for s in sentences] == ['One sentence.', 'Another one.'], sentences\n"
+        "assert 'torch' not in sys.modules\n"
+        "import thinc.compat\n"
+        "assert not thinc.compat.has_torch\n"
+        f"if {find_spec('torch') is not None}:\n"
+        "    import torch\n"
+        "    assert torch.tensor([1.0]).sum().item() == 1.0\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

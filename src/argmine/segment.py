@@ -19,6 +19,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from .config import bundled_text
+from .spacy_import import import_spacy
 from .types import Document, Sentence
 
 if TYPE_CHECKING:
@@ -73,6 +74,7 @@ class AbbreviationBoundaries:
 @lru_cache(maxsize=1)
 def load_segmenter() -> Language:
     """The spaCy pipeline built from config/segmenter.cfg (spaCy is imported here, on first use)."""
+    import_spacy()
     from spacy import util
     from spacy.language import Language
 

@@ -83,6 +83,9 @@ def is_prose(text: str) -> bool:
 def english_share(text: str) -> tuple[float, int]:
     """The share of ``text``'s words that are common English words (spaCy's English stop words),
     and the number of words (web and e-mail addresses left out)."""
+    from ..spacy_import import import_spacy
+
+    import_spacy()
     from spacy.lang.en.stop_words import STOP_WORDS
 
     words = _WORD_TOKEN.findall(_without_addresses(text).lower())
