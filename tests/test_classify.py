@@ -201,3 +201,29 @@ def test_a_joint_classifier_is_fitted_once_for_all_axes_and_labels_each(gold, jo
     mixed = fit_model(gold, f"role={joint_prior}/level=rules")
     assert mixed.estimators["role"].axis == "role" and not hasattr(mixed.estimators["role"], "outputs_")
     assert set(mixed.predict(gold.head(5))["role"]) == {rows["role"].value_counts().idxmax()}
+
+
+@pytest.mark.parametrize("n_classes", [2, 4])
+@pytest.mark.parametrize("sparse_input", [False, True])
+def test_calibrated_regression_probabilities_equal_scikit_learns(n_classes, sparse_input):
+    """CalibratedLogisticRegression computes its probabilities from the fitted parts; they equal
+    scikit-learn's own, for two and four classes (one rare: two calibration folds), dense and sparse."""
+    from scipy import sparse
+
+    from argmine.classifiers.linear import CalibratedLogisticRegression, _sigmoid_calibrated_proba
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(120, 6))
+    y = np.array(["a", "b", "c", "d"][:n_classes])[rng.integers(0, n_classes, 120)]
+    y[:3] = y[0]
+    if n_classes == 4:
+        y[y == "d"] = "c"
+        y[[5, 6]] = "d"  # two rows: two calibration folds
+    model = CalibratedLogisticRegression(prior="balanced").fit(X, y)
+    X_test = rng.normal(size=(40, 6)) * 3
+    if sparse_input:
+        X_test = sparse.csr_matrix(X_test)
+    direct = _sigmoid_calibrated_proba(model.estimator_, X_test)
+    assert direct is not None and len(model.estimator_.calibrated_classifiers_) == (2 if n_classes == 4 else 3)
+    np.testing.assert_allclose(direct, model.estimator_.predict_proba(X_test), rtol=1e-12, atol=1e-12)
+    np.testing.assert_array_equal(model.predict_proba(X_test), direct)
