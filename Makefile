@@ -38,7 +38,7 @@ docs: $(STAMP)
 	$(BIN)/python scripts/reference.py
 
 # The bundled models: default (the encoder fine-tuned on all the gold with one encoder for both axes, about
-# 10 minutes on 2 cores), accurate (a network per axis, about 30 minutes) and fast (distilled from accurate).
+# 13 minutes on 2 cores), accurate (a network per axis, about 20 minutes) and fast (distilled from accurate, 2 minutes).
 # The fine-tuned ones are measured by grouped cross-validation in bench/finetune.py, so no --cv here.
 train: $(STAMP)
 	HF_HUB_OFFLINE=1 $(BIN)/argmine train --gold corpus/gold --classifier finetuned-minilm --cv none --out models/default.skops
