@@ -75,7 +75,7 @@ def test_block_longer_than_max_length_is_cut_at_whitespace(monkeypatch):
 
 
 def test_spacy_is_imported_without_torch_and_torch_still_imports_after():
-    """Segmenting loads spaCy without torch (its import is most of a run's start-up); code that
+    """Segmenting loads spaCy without torch (whose import took about a second of every run's start); code that
     needs torch afterwards (fine-tuning) still gets it."""
     import subprocess
     import sys
