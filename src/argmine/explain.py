@@ -49,14 +49,13 @@ def explain(model: Model, rows, top_k: int = TOP_K) -> list[dict]:
             proba, classes = axis_proba(estimator, axis, scored[id(estimator)])
             pushes, method = _by_leaving_out(proba, classes, variants[1], labels), LEAVE_ONE_OUT
         for i, found in enumerate(pushes):
-            ranked = sorted(((name, w) for name, w in found.items() if w > 0), key=lambda item: (-item[1], item[0]))[
-                :top_k
-            ]
+            rounded = ((name, round(float(w), 4)) for name, w in found.items())  # a push under 0.00005 is none
+            ranked = sorted(((name, w) for name, w in rounded if w > 0), key=lambda item: (-item[1], item[0]))[:top_k]
             out[i][axis] = {
                 "label": labels[i],
                 "confidence": round(float(predicted[f"{axis}_confidence"].iloc[i]), 4),
                 "method": method,
-                "features": [{"feature": name, "weight": round(float(w), 4)} for name, w in ranked],
+                "features": [{"feature": name, "weight": w} for name, w in ranked],
             }
     return out
 

@@ -78,7 +78,9 @@ class CalibratedLogisticRegression(ClassifierMixin, BaseEstimator):
 
 def _sigmoid_calibrated_proba(calibrated, X) -> np.ndarray | None:
     """``calibrated.predict_proba(X)`` computed from its fitted parts; None unless ``calibrated`` is a
-    CalibratedClassifierCV of sigmoid-calibrated logistic regressions and ``X`` an array.
+    CalibratedClassifierCV of sigmoid-calibrated logistic regressions and ``X`` a finite 2-D float
+    array (dense, CSR or CSC) of as many features as it was fitted on: any other input goes to
+    scikit-learn, which converts it or says what is wrong with it.
 
     The same arithmetic as scikit-learn's: per fold, each class's decision score through its
     sigmoid, the classes normalised to sum to 1 (uniform where all are 0), then the mean over the
@@ -92,7 +94,10 @@ def _sigmoid_calibrated_proba(calibrated, X) -> np.ndarray | None:
 
     if not isinstance(calibrated, CalibratedClassifierCV) or calibrated.method != "sigmoid":
         return None
-    if not (isinstance(X, np.ndarray) or sparse.issparse(X)):
+    compressed = sparse.issparse(X) and X.format in ("csr", "csc")
+    if not (isinstance(X, np.ndarray) or compressed) or X.ndim != 2 or X.dtype.kind != "f":
+        return None
+    if X.shape[1] != calibrated.n_features_in_ or not np.isfinite(X.data if compressed else X).all():
         return None
     classes = calibrated.classes_
     total = np.zeros((X.shape[0], len(classes)))
