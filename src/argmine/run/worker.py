@@ -160,7 +160,7 @@ def time_limit(seconds: float) -> Iterator[None]:
 def warm(model: str) -> Model:
     """The model, loaded once per process, and the segmenter loaded with it. The model first:
     skops, when imported, looks for each of numpy's and scipy's functions through the loaded
-    modules in import order, and spaCy loads hundreds (thousands with torch, which spacy_import keeps out)."""
+    modules in import order, and spaCy loads about a thousand (more with torch, which spacy_import keeps out)."""
     from ..segment import load_segmenter
 
     loaded = load_model(model)
