@@ -603,7 +603,8 @@ def train(gold, classifier, out_path, folds, split, documents, teacher, unlabell
         if stage == "cross-validation":
             click.echo(f"cross-validation: fold {done} of {total} done ({elapsed:.0f} s)", err=True)
         elif done == 0:
-            click.echo(f"fitting {classifier} on all the gold ({elapsed:.0f} s)", err=True)
+            gold_part = f"the {split} split of the gold" if split else "all the gold"
+            click.echo(f"fitting {classifier} on {gold_part} ({elapsed:.0f} s)", err=True)
 
     _not_an_input(out_path, gold)
     if bool(teacher) != bool(unlabelled):

@@ -34,17 +34,21 @@ def check_language(path: Path, document: Document) -> list[str]:
     """Refuse a body that is not English; return one warning for the paragraphs of an English body
     that are prose in another language (see [language] in config/ingest.toml)."""
     config = settings()["language"]
-    share, words = english_share(document.text)
+    # The body is its blocks joined by blank lines, so its words are theirs: each is counted once.
+    paragraphs = [document.text[b.start : b.end] for b in document.blocks]
+    shares = [english_share(paragraph) for paragraph in paragraphs]
+    words = sum(n for _, n in shares)
+    share = sum(round(s * n) for s, n in shares) / max(words, 1)
     if words >= config["min_words"] and share < config["min_common_share"]:
         raise InputError(
             f"{path}: does not look like English (only {share:.0%} of "
             "its words are common English words, against 34-48% in"
             " English prose); argmine's classifiers read English only, so translate it into English first"
         )
-    foreign = [t for t in (document.text[b.start : b.end] for b in document.blocks) if looks_foreign(t)]
+    foreign = [(text, n) for text, (s, n) in zip(paragraphs, shares) if _foreign(text, s, n)]
     if not foreign:
         return []
-    text, words = foreign[0], english_share(foreign[0])[1]
+    text, words = foreign[0]
     start = " ".join(text.split()[:6])
     what = "a paragraph does not" if len(foreign) == 1 else f"{len(foreign)} paragraphs do not"
     first = "" if len(foreign) == 1 else "the first: "
@@ -57,8 +61,12 @@ def check_language(path: Path, document: Document) -> list[str]:
 def looks_foreign(paragraph: str) -> bool:
     """Whether a paragraph of an English document is prose in another language: prose, long enough
     to judge, and few of its words common English words."""
+    return _foreign(paragraph, *english_share(paragraph))
+
+
+def _foreign(paragraph: str, share: float, words: int) -> bool:
+    """``looks_foreign`` for a paragraph whose ``english_share`` is known."""
     config = settings()["language"]
-    share, words = english_share(paragraph)
     return words >= config["min_paragraph_words"] and share < config["min_common_share"] and is_prose(paragraph)
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from functools import cache
 from html import escape
 
 from ..scheme import Scheme, load_scheme
@@ -182,6 +183,7 @@ def _label_style(look: dict) -> str:
     return "\n" + "\n".join(rules) + "\n"
 
 
+@cache
 def _css(name: str) -> str:
     return "".join(c if c.isalnum() or c in "-_" else "-" for c in name)
 
