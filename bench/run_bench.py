@@ -105,7 +105,7 @@ def run_sentencizer(corpus: Path) -> dict:
         processing_cpu_seconds=inner["cpu_seconds"],
         sentences_per_second=inner["sentences"] / result["seconds"],
         processing_sentences_per_second=inner["sentences"] / inner["seconds"],
-        sentences_per_cpu_second=inner["sentences"] / inner["cpu_seconds"],
+        sentences_per_cpu_second=inner["sentences"] / result["cpu_seconds"],
     )
     return result
 
