@@ -36,6 +36,16 @@ def test_abbreviations():
     ]
 
 
+def test_boundaries_with_no_listed_abbreviation():
+    from argmine.segment import AbbreviationBoundaries, load_segmenter
+
+    nlp = load_segmenter()
+    repair = AbbreviationBoundaries(no_split_after=[], split_after_before_function_word=[])
+    doc = repair(nlp.get_pipe("sentencizer")(nlp.make_doc("Forces moved to the U.S. The allies agreed. and so on.")))
+    # without its list the U.S. keeps the next sentence; a lower-case start still joins its sentence
+    assert [s.text for s in doc.sents] == ["Forces moved to the U.S. The allies agreed. and so on."]
+
+
 def test_sections_and_positions():
     sentences = segment(ingest(REFERENCE))
     assert sentences[0].section == "Theme"

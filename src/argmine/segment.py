@@ -58,8 +58,9 @@ class AbbreviationBoundaries:
         # np.isin costs more than the rest on a paragraph: look the few listed tokens up in order
         listed = np.array(sorted(doc.vocab.strings[w] for w in self.split_before_function_word), dtype=values.dtype)
         orths = values[:-1, 1]
-        found = np.minimum(np.searchsorted(listed, orths), len(listed) - 1)
-        split_after = listed[found] == orths if len(listed) else np.zeros(len(orths), dtype=bool)
+        split_after = np.zeros(len(orths), dtype=bool)
+        if len(listed):
+            split_after = listed[np.minimum(np.searchsorted(listed, orths), len(listed) - 1)] == orths
         candidates = np.flatnonzero((values[1:, 0] == 1) | split_after) + 1
         for i in candidates[candidates >= 2].tolist():
             token, prev = doc[i], doc[i - 1]
