@@ -12,44 +12,40 @@ Run from the repository root: .venv/bin/python bench/passes.py (writes bench/pas
 
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 
 import pandas as pd
 from sklearn.metrics import f1_score
 
+from argmine.evaluation.agreement import read_annotations
+from argmine.gold import load_splits
+
 ROOT = Path(__file__).resolve().parent.parent
 AXES = ("role", "level")
 
 
 def rows() -> pd.DataFrame:
-    with open(ROOT / "corpus" / "splits.tsv", encoding="utf-8") as f:
-        lines = [line for line in f if not line.startswith("#")]
-    splits = {r["doc_id"]: r for r in csv.DictReader(lines, delimiter="\t")}
+    splits = load_splits(ROOT / "corpus" / "gold").set_index("doc_id")
     found = []
     for a in sorted((ROOT / "corpus" / "annotations").glob("*.A.jsonl")):
         doc_id = a.name.removesuffix(".A.jsonl")
-        passes = [_by_sentence(path) for path in (a, a.with_name(f"{doc_id}.B.jsonl"))]
-        for sent_id, first in passes[0].items():
-            second = passes[1].get(sent_id)
-            if second is None or first.get("exclude") or second.get("exclude"):
+        first, second = (
+            {r["sent_id"]: r for r in read_annotations(path)} for path in (a, a.with_name(f"{doc_id}.B.jsonl"))
+        )
+        for sent_id, one in first.items():
+            other = second.get(sent_id)
+            if other is None or one.get("exclude") or other.get("exclude"):
                 continue
             found.append(
                 {
                     "doc_id": doc_id,
-                    "split": splits[doc_id]["split"],
-                    "genre": splits[doc_id]["genre"],
-                    **{f"{axis}_a": first[axis] for axis in AXES},
-                    **{f"{axis}_b": second[axis] for axis in AXES},
+                    **splits.loc[doc_id, ["split", "genre"]].to_dict(),
+                    **{f"{axis}_a": one[axis] for axis in AXES},
+                    **{f"{axis}_b": other[axis] for axis in AXES},
                 }
             )
     return pd.DataFrame(found)
-
-
-def _by_sentence(path: Path) -> dict[int, dict]:
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return {row["sent_id"]: row for row in (json.loads(line) for line in lines if line.strip())}
 
 
 def agreement(part: pd.DataFrame) -> dict:
