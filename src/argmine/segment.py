@@ -43,8 +43,14 @@ class AbbreviationBoundaries:
     """
 
     def __init__(self, no_split_after, split_after_before_function_word):
+        import numpy as np
+        from spacy.strings import hash_string
+
         self.no_split = {a.rstrip(".") for a in no_split_after}
         self.split_before_function_word = set(split_after_before_function_word)
+        # their tokens' ORTH ids in order, looked up with searchsorted (np.isin costs more than
+        # the rest of a paragraph's repairs)
+        self.split_ids = np.array(sorted(map(hash_string, self.split_before_function_word)), dtype=np.uint64)
 
     def __call__(self, doc: Doc) -> Doc:
         import numpy as np
@@ -55,9 +61,7 @@ class AbbreviationBoundaries:
         values = doc.to_array([SENT_START, ORTH])
         if len(values) < 3:
             return doc
-        # np.isin costs more than the rest on a paragraph: look the few listed tokens up in order
-        listed = np.array(sorted(doc.vocab.strings[w] for w in self.split_before_function_word), dtype=values.dtype)
-        orths = values[:-1, 1]
+        orths, listed = values[:-1, 1], self.split_ids
         split_after = np.zeros(len(orths), dtype=bool)
         if len(listed):
             split_after = listed[np.minimum(np.searchsorted(listed, orths), len(listed) - 1)] == orths
